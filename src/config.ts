@@ -1,0 +1,82 @@
+/** Service configuration, read once from the environment. */
+export interface Config {
+  port: number;
+  /** Interface to bind; undefined binds all interfaces. */
+  host: string | undefined;
+  upstreamBaseUrl: string;
+  upstreamApiKey: string | undefined;
+  /** Keys clients must present; empty means the adapter is open (and forwards the client's key). */
+  adapterApiKeys: string[];
+  strictParams: boolean;
+  /** Time allowed for the upstream to answer (headers, and the whole body when not streaming). */
+  upstreamTimeoutMs: number;
+  /** A stream with no upstream event for this long is ended with an error. */
+  streamIdleTimeoutMs: number;
+  /** Retries of an upstream call that failed before any response arrived (connection errors). */
+  upstreamRetries: number;
+  /** Largest `n` served (each choice is one upstream call). */
+  maxChoices: number;
+  reasoningContent: boolean;
+  reasoningSummary: 'auto' | 'concise' | 'detailed' | undefined;
+  bodyLimit: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const config: Config = {
+    port: integer(env, 'PORT', 8080),
+    host: env.HOST || undefined,
+    upstreamBaseUrl: baseUrl(env.UPSTREAM_BASE_URL || 'https://api.openai.com/v1'),
+    upstreamApiKey: env.UPSTREAM_API_KEY || undefined,
+    adapterApiKeys: (env.ADAPTER_API_KEYS ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter((key) => key !== ''),
+    strictParams: flag(env.STRICT_PARAMS),
+    upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 600_000),
+    streamIdleTimeoutMs: integer(env, 'STREAM_IDLE_TIMEOUT_MS', 300_000),
+    upstreamRetries: integer(env, 'UPSTREAM_RETRIES', 1),
+    maxChoices: integer(env, 'MAX_CHOICES', 8),
+    reasoningContent: env.REASONING_CONTENT === undefined ? true : flag(env.REASONING_CONTENT),
+    reasoningSummary: reasoningSummary(env.REASONING_SUMMARY),
+    bodyLimit: env.BODY_LIMIT || '25mb',
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+  if (config.adapterApiKeys.length > 0 && !config.upstreamApiKey) {
+    throw new ConfigError('ADAPTER_API_KEYS needs UPSTREAM_API_KEY: client keys must never be forwarded upstream.');
+  }
+  return config;
+}
+
+function flag(value: string | undefined): boolean {
+  return value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a non-negative integer, got '${raw}'.`);
+  return value;
+}
+
+function baseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`UPSTREAM_BASE_URL is not a URL: '${raw}'.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('UPSTREAM_BASE_URL must be http or https.');
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+function reasoningSummary(raw: string | undefined): Config['reasoningSummary'] {
+  if (raw === undefined || raw === '' || raw === 'off') return undefined;
+  if (raw === 'auto' || raw === 'concise' || raw === 'detailed') return raw;
+  throw new ConfigError(`REASONING_SUMMARY must be auto, concise, detailed or off, got '${raw}'.`);
+}

@@ -1,0 +1,44 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ClientGoneError } from '../upstream/client.js';
+import { HttpError } from './errors.js';
+
+/** Renders every error in the OpenAI shape; never a stack trace. */
+export function errorHandler(): ErrorRequestHandler {
+  return function renderError(error, request, response, _next) {
+    if (error instanceof ClientGoneError || response.destroyed) return;
+    const httpError = toHttpError(error);
+    if (httpError.status >= 500) request.log?.error({ err: error }, 'request failed');
+    else request.log?.warn({ error: httpError.toBody().error }, 'request rejected');
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    response.set(httpError.headers).status(httpError.status).json(httpError.toBody());
+  };
+}
+
+export function notFound(): RequestHandler {
+  return function routeNotFound(request, _response, next) {
+    next(new HttpError(404, `Unknown request URL: ${request.method} ${request.path}.`, { code: 'unknown_url' }));
+  };
+}
+
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  const bodyError = error as { type?: string; status?: number; expose?: boolean };
+  // body-parser errors carry a type and status.
+  if (bodyError?.type === 'entity.parse.failed') {
+    return new HttpError(
+      400,
+      'We could not parse the JSON body of your request. The body must be valid JSON.',
+      { type: 'invalid_request_error' },
+    );
+  }
+  if (bodyError?.type === 'entity.too.large') {
+    return new HttpError(413, 'The request body is too large.', { type: 'invalid_request_error', code: 'request_too_large' });
+  }
+  if (typeof bodyError?.status === 'number' && bodyError.status >= 400 && bodyError.status < 500 && bodyError.expose) {
+    return new HttpError(bodyError.status, (error as Error).message);
+  }
+  return new HttpError(500, 'The adapter failed while handling the request.', { code: 'internal_error' });
+}

@@ -1,0 +1,51 @@
+import { Router, type Request, type Response } from 'express';
+import type { Config } from '../config.js';
+import { invalidRequest } from '../http/errors.js';
+import { parseChatRequest } from '../schema/validate.js';
+import { toResponsesRequest, type TranslatedRequest } from '../translate/request.js';
+import { assembleCompletion, toChatChoice, type ResponseTranslationOptions } from '../translate/response.js';
+import type { UpstreamClient } from '../upstream/client.js';
+import { callOptionsFor } from './call-options.js';
+import { serveChatStream } from './chat-stream.js';
+
+export function chatCompletionsRouter(config: Config, upstream: UpstreamClient): Router {
+  const router = Router();
+  const answerOptions: ResponseTranslationOptions = { reasoningContent: config.reasoningContent };
+
+  router.post('/v1/chat/completions', async (request: Request, response: Response) => {
+    const chat = parseChatRequest(request.body);
+    const translated = toResponsesRequest(chat, {
+      strictParams: config.strictParams,
+      reasoningSummary: config.reasoningSummary,
+    });
+    if (translated.context.n > config.maxChoices) {
+      throw invalidRequest(`n may be at most ${config.maxChoices} on this adapter (each choice is one upstream call).`, 'n');
+    }
+    announceWarnings(request, response, translated);
+
+    const controller = new AbortController();
+    const call = callOptionsFor(request, response, controller);
+    if (translated.context.stream) {
+      await serveChatStream({ response, upstream, translated, call, controller, config, answerOptions, log: request.log });
+      return;
+    }
+    try {
+      // `n` > 1 is emulated: one upstream call per choice, all at once.
+      const replies = await Promise.all(
+        Array.from({ length: translated.context.n }, () => upstream.createResponse(translated.request, call)),
+      );
+      const choices = replies.map((reply, index) => toChatChoice(reply.response, translated.context, answerOptions, index));
+      response.set(replies[0]!.headers).json(assembleCompletion(replies.map((reply) => reply.response), choices));
+    } finally {
+      controller.abort(); // ends sibling calls when one of several failed
+    }
+  });
+
+  return router;
+}
+
+function announceWarnings(request: Request, response: Response, translated: TranslatedRequest): void {
+  if (translated.warnings.length === 0) return;
+  response.setHeader('x-adapter-warnings', translated.warnings.map((warning) => warning.param).join(', '));
+  request.log.warn({ warnings: translated.warnings }, 'request parameters dropped or changed');
+}

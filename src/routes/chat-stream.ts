@@ -1,0 +1,119 @@
+import type { Response } from 'express';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { HttpError } from '../http/errors.js';
+import { SseWriter } from '../http/sse-writer.js';
+import { createStreamState, finish, step, type StepResult, type StreamState } from '../stream/reducer.js';
+import { readUpstreamEvents } from '../stream/sse-events.js';
+import type { TranslatedRequest } from '../translate/request.js';
+import type { ResponseTranslationOptions } from '../translate/response.js';
+import { sumChatUsage, toChatUsage } from '../translate/usage.js';
+import type { ChatCompletionChunk } from '../types/chat.js';
+import { ClientGoneError, type CallOptions, type StreamingReply, type UpstreamClient } from '../upstream/client.js';
+
+interface StreamArguments {
+  response: Response;
+  upstream: UpstreamClient;
+  translated: TranslatedRequest;
+  call: CallOptions;
+  controller: AbortController;
+  config: Config;
+  answerOptions: ResponseTranslationOptions;
+  log: Logger;
+}
+
+/**
+ * Serves `stream: true`. Nothing is written until the first real output (or the end), so an upstream
+ * error before that is answered with its HTTP status and a JSON body; after it, errors go in-band
+ * as one `data: {"error": ...}` frame. With `n` > 1 the choices' streams are interleaved.
+ */
+export async function serveChatStream(args: StreamArguments): Promise<void> {
+  const { response, upstream, translated, call, controller, config, answerOptions, log } = args;
+  const { context } = translated;
+  const writer = new SseWriter(response);
+  const states = Array.from({ length: context.n }, (_, index) => createStreamState(context, answerOptions, index));
+  const held: ChatCompletionChunk[] = [];
+  let envelope: Pick<ChatCompletionChunk, 'id' | 'created' | 'model'> | undefined;
+  let upstreamHeaders: Record<string, string> = {};
+  let failure: HttpError | undefined;
+
+  const deliver = async (result: StepResult, state: StreamState): Promise<void> => {
+    for (const chunk of result.chunks) {
+      if (context.n > 1) {
+        // One id/created/model for the whole stream, whichever choice spoke first.
+        envelope ??= { id: chunk.id, created: chunk.created, model: chunk.model };
+        Object.assign(chunk, envelope);
+      }
+      if (writer.isOpen) await writer.send(chunk);
+      else held.push(chunk);
+    }
+    if (!writer.isOpen && (state.hasOutput || result.end?.kind === 'finished')) {
+      writer.open(upstreamHeaders);
+      for (const chunk of held.splice(0)) await writer.send(chunk);
+    }
+  };
+
+  const runChoice = async (reply: StreamingReply, state: StreamState): Promise<void> => {
+    let result: StepResult = { chunks: [] };
+    for await (const event of readUpstreamEvents(reply.body, config.streamIdleTimeoutMs)) {
+      if (failure) return;
+      result = step(state, event);
+      await deliver(result, state);
+      if (result.end) break;
+    }
+    if (!result.end) {
+      result = finish(state);
+      await deliver(result, state);
+    }
+    if (state.unknownEvents > 0) log.debug({ unknownEvents: state.unknownEvents }, 'unknown upstream events ignored');
+    if (result.end?.kind === 'failed') throw result.end.error;
+  };
+
+  try {
+    const replies = await Promise.all(states.map(() => upstream.createResponseStream(translated.request, call)));
+    upstreamHeaders = replies[0]!.headers;
+    await Promise.all(
+      replies.map((reply, index) =>
+        runChoice(reply, states[index]!).catch((error: unknown) => {
+          failure ??= asHttpError(error, call.signal);
+          controller.abort(); // one choice failed: stop the others
+        }),
+      ),
+    );
+  } catch (error) {
+    failure ??= asHttpError(error, call.signal);
+    controller.abort();
+  }
+
+  if (call.signal.aborted && response.destroyed) return; // the client left; nothing to say
+  if (failure) {
+    if (!writer.isOpen) throw failure; // rendered with its status by the error handler
+    log.warn({ error: failure.toBody().error }, 'stream ended by an upstream error');
+    await writer.send(failure.toBody());
+    writer.end();
+    return;
+  }
+  if (!writer.isOpen) writer.open(upstreamHeaders);
+  if (context.includeUsage && states.every((state) => state.usage)) {
+    const first = states[0]!;
+    await writer.send({
+      id: envelope?.id ?? first.id,
+      object: 'chat.completion.chunk',
+      created: envelope?.created ?? first.created,
+      model: envelope?.model ?? first.model,
+      service_tier: first.serviceTier,
+      system_fingerprint: null,
+      choices: [],
+      usage: sumChatUsage(states.map((state) => toChatUsage(state.usage))),
+    } satisfies ChatCompletionChunk);
+  }
+  await writer.done();
+}
+
+function asHttpError(error: unknown, clientSignal: AbortSignal): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof ClientGoneError || clientSignal.aborted) {
+    return new HttpError(499, 'The client closed the connection.', { code: 'client_closed' });
+  }
+  return new HttpError(502, 'The upstream stream failed.', { code: 'upstream_stream_broken' });
+}

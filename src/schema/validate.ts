@@ -1,0 +1,79 @@
+import type { z } from 'zod';
+import { invalidRequest, type HttpError } from '../http/errors.js';
+import { chatRequestSchema, type ChatRequest } from './chat-request.js';
+
+type Issue = z.core.$ZodIssue;
+type Path = ReadonlyArray<PropertyKey>;
+
+/** Validates a Chat Completions body; throws a 400 naming the offending field (`messages[1].content`). */
+export function parseChatRequest(body: unknown): ChatRequest {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw invalidRequest('The request body must be a JSON object.', null);
+  }
+  const result = chatRequestSchema.safeParse(body);
+  if (result.success) return result.data;
+  throw issueToError(result.error.issues[0]!);
+}
+
+export function formatParam(path: Path): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+function issueToError(issue: Issue): HttpError {
+  const { issue: specific, path } = mostSpecific(issue, issue.path);
+  const param = formatParam(path);
+  if (specific.code === 'unrecognized_keys') {
+    const key = specific.keys[0] ?? '';
+    const full = formatParam([...path, key]);
+    if (path.length === 0) {
+      return invalidRequest(`Unrecognized request argument supplied: ${key}`, full, 'unknown_parameter');
+    }
+    return invalidRequest(`Unknown parameter: '${full}'.`, full, 'unknown_parameter');
+  }
+  if (specific.code === 'invalid_type' && specific.input === undefined) {
+    return invalidRequest(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
+  }
+  if (specific.code === 'invalid_union' && specific.errors.length > 0) {
+    const expected = specific.errors
+      .map((branch) => branch[0])
+      .filter((first): first is Issue & { code: 'invalid_type' } => first?.code === 'invalid_type')
+      .map((first) => first.expected);
+    if (expected.length === specific.errors.length) {
+      return invalidRequest(
+        `Invalid type for '${param}': expected ${expected.join(' or ')}.`,
+        param,
+        'invalid_type',
+      );
+    }
+  }
+  if (specific.code === 'invalid_union' && specific.errors.length > 0) {
+    const alternatives = specific.errors.map((branch) => lowerFirst(branch[0]?.message ?? 'invalid input'));
+    return invalidRequest(`Invalid '${param}': ${alternatives.join('; or ')}.`, param, 'invalid_value');
+  }
+  const code = specific.code === 'invalid_type' ? 'invalid_type' : 'invalid_value';
+  return invalidRequest(`Invalid '${param}': ${lowerFirst(specific.message)}`, param, code);
+}
+
+/**
+ * A union error lists one issue list per branch. The useful one is the branch the input was meant
+ * for: the one whose first issue sits deepest (the input got furthest into it).
+ */
+function mostSpecific(issue: Issue, path: Path): { issue: Issue; path: Path } {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { issue, path };
+  let best: Issue | undefined;
+  for (const branch of issue.errors) {
+    const first = branch[0];
+    if (first && (!best || first.path.length > best.path.length)) best = first;
+  }
+  if (!best || best.path.length === 0) return { issue, path };
+  return mostSpecific(best, [...path, ...best.path]);
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}

@@ -1,0 +1,74 @@
+import type { ReadableStreamReadResult } from 'node:stream/web';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { HttpError } from '../http/errors.js';
+import type { UpstreamEvent } from './reducer.js';
+
+/**
+ * Reads an upstream SSE body and yields the parsed events, whatever the chunking: split lines,
+ * split UTF-8 characters, CRLF. The event's `type` comes from its JSON (some recorders and relays
+ * drop `event:` lines). Ends when the body ends, or at a `[DONE]` line (sent by some relays).
+ */
+export async function* readUpstreamEvents(
+  body: ReadableStream<Uint8Array>,
+  idleTimeoutMs: number,
+): AsyncGenerator<UpstreamEvent> {
+  const queue: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (message) => queue.push(message) });
+  const decoder = new TextDecoder();
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await readWithIdleTimeout(reader, idleTimeoutMs);
+      parser.feed(done ? decoder.decode() : decoder.decode(value, { stream: true }));
+      if (done) parser.feed('\n\n'); // an unterminated last event still counts
+      while (queue.length > 0) {
+        const message = queue.shift()!;
+        if (message.data === '[DONE]') return;
+        yield parseEvent(message);
+      }
+      if (done) return;
+    }
+  } finally {
+    // Stops the upstream transfer when the consumer leaves early (client gone, error).
+    reader.cancel().catch(() => {});
+  }
+}
+
+function parseEvent(message: EventSourceMessage): UpstreamEvent {
+  let event: unknown;
+  try {
+    event = JSON.parse(message.data);
+  } catch {
+    throw new HttpError(502, 'The upstream sent an event that is not valid JSON.', { code: 'upstream_protocol_error' });
+  }
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+    throw new HttpError(502, 'The upstream sent an event that is not a JSON object.', { code: 'upstream_protocol_error' });
+  }
+  const parsed = event as UpstreamEvent;
+  if (typeof parsed.type !== 'string' && message.event) parsed.type = message.event;
+  return parsed;
+}
+
+async function readWithIdleTimeout(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  idleTimeoutMs: number,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  let timer: NodeJS.Timeout | undefined;
+  const idle = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new HttpError(504, `The upstream stream was idle for ${idleTimeoutMs} ms.`, { code: 'upstream_idle_timeout' }),
+        ),
+      idleTimeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([reader.read(), idle]);
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw new HttpError(502, 'The upstream connection broke during the stream.', { code: 'upstream_stream_broken' });
+  } finally {
+    clearTimeout(timer);
+  }
+}

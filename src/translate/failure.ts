@@ -1,0 +1,51 @@
+import { HttpError } from '../http/errors.js';
+
+interface UpstreamErrorFields {
+  code?: string | null;
+  message?: string | null;
+  type?: string | null;
+  param?: string | null;
+}
+
+/** HTTP status for an error the upstream reported inside a 200 (a `failed` response or stream `error`). */
+function statusForCode(code: string | null | undefined): number {
+  switch (code) {
+    case 'rate_limit_exceeded':
+    case 'insufficient_quota':
+      return 429;
+    case 'invalid_prompt':
+    case 'bio_policy':
+    case 'invalid_image':
+    case 'invalid_image_format':
+    case 'invalid_base64_image':
+    case 'invalid_image_url':
+    case 'image_too_large':
+    case 'image_too_small':
+    case 'image_parse_error':
+    case 'image_content_policy_violation':
+    case 'invalid_image_mode':
+    case 'image_file_too_large':
+    case 'unsupported_image_media_type':
+    case 'empty_image_file':
+    case 'failed_to_download_image':
+    case 'image_file_not_found':
+    case 'context_length_exceeded':
+    case 'invalid_request_error':
+      return 400;
+    case 'vector_store_timeout':
+      return 504;
+    default:
+      return 500;
+  }
+}
+
+/** An upstream failure reported in-band, as the error the Chat client should get. */
+export function upstreamFailure(error: UpstreamErrorFields | null | undefined, fallback: string): HttpError {
+  const code = error?.code ?? null;
+  const status = statusForCode(code ?? error?.type);
+  return new HttpError(status, error?.message || fallback, {
+    type: error?.type ?? (status === 429 ? code ?? 'rate_limit_error' : status === 400 ? 'invalid_request_error' : 'server_error'),
+    param: error?.param ?? null,
+    code,
+  });
+}

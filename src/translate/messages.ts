@@ -1,0 +1,194 @@
+import { invalidRequest } from '../http/errors.js';
+import type { ChatRequestMessage, ChatUserContentPart } from '../schema/chat-request.js';
+import type {
+  AssistantMessageItem,
+  InputContentPart,
+  InputItem,
+  InputTextPart,
+  OutputTextPart,
+  RefusalPart,
+} from '../types/responses.js';
+import type { WarningCollector } from './warnings.js';
+
+export interface TranslatedMessages {
+  instructions: string | undefined;
+  input: InputItem[];
+}
+
+type TextLike = string | Array<{ type: 'text'; text: string; prompt_cache_breakpoint?: unknown }>;
+
+/**
+ * Chat messages to Responses `instructions` + `input` items.
+ * Leading system/developer messages become `instructions`; later ones stay in place with their role.
+ */
+export function translateMessages(messages: ChatRequestMessage[], warnings: WarningCollector): TranslatedMessages {
+  const input: InputItem[] = [];
+  const instructionTexts: string[] = [];
+  // Which tool calls were custom, so their outputs go back as custom_tool_call_output.
+  const customCallIds = new Set<string>();
+  // Legacy function calls awaiting their `function` result message, by function name.
+  const pendingLegacyCalls: Array<{ name: string; callId: string }> = [];
+  let leading = true;
+
+  messages.forEach((message, index) => {
+    const at = `messages[${index}]`;
+    if ('name' in message && message.name != null && message.role !== 'function') {
+      warnings.drop(`${at}.name`, 'The Responses API has no participant names; the message was sent without it.');
+    }
+    switch (message.role) {
+      case 'system':
+      case 'developer': {
+        if (leading) {
+          instructionTexts.push(joinText(message.content));
+          return;
+        }
+        input.push({ type: 'message', role: message.role, content: textParts(message.content) });
+        return;
+      }
+      case 'user': {
+        leading = false;
+        input.push({
+          type: 'message',
+          role: 'user',
+          content:
+            typeof message.content === 'string'
+              ? message.content
+              : message.content.map((part, partIndex) => userPart(part, `${at}.content[${partIndex}]`)),
+        });
+        return;
+      }
+      case 'assistant': {
+        leading = false;
+        if (message.audio) {
+          throw invalidRequest(
+            'Assistant audio references cannot be replayed through the Responses API.',
+            `${at}.audio`,
+            'unsupported_parameter',
+          );
+        }
+        const assistantItem = assistantContent(message.content, message.refusal);
+        if (assistantItem) input.push(assistantItem);
+        for (const call of message.tool_calls ?? []) {
+          if (call.type === 'function') {
+            input.push({
+              type: 'function_call',
+              call_id: call.id,
+              name: call.function.name,
+              arguments: call.function.arguments,
+            });
+          } else {
+            customCallIds.add(call.id);
+            input.push({ type: 'custom_tool_call', call_id: call.id, name: call.custom.name, input: call.custom.input });
+          }
+        }
+        if (message.function_call) {
+          // Legacy calls carry no id: mint one that pairs the call with its `function` result.
+          const callId = `call_legacy_${index}`;
+          pendingLegacyCalls.push({ name: message.function_call.name, callId });
+          input.push({
+            type: 'function_call',
+            call_id: callId,
+            name: message.function_call.name,
+            arguments: message.function_call.arguments,
+          });
+        }
+        return;
+      }
+      case 'tool': {
+        leading = false;
+        const output = typeof message.content === 'string' ? message.content : inputTextParts(message.content);
+        input.push({
+          type: customCallIds.has(message.tool_call_id) ? 'custom_tool_call_output' : 'function_call_output',
+          call_id: message.tool_call_id,
+          output,
+        });
+        return;
+      }
+      case 'function': {
+        leading = false;
+        const pendingIndex = pendingLegacyCalls.findIndex((call) => call.name === message.name);
+        if (pendingIndex < 0) {
+          throw invalidRequest(
+            `A 'function' message must follow an assistant message whose function_call named '${message.name}'.`,
+            `${at}.name`,
+          );
+        }
+        const [call] = pendingLegacyCalls.splice(pendingIndex, 1);
+        input.push({ type: 'function_call_output', call_id: call!.callId, output: message.content ?? '' });
+        return;
+      }
+      default:
+        return message satisfies never;
+    }
+  });
+
+  return {
+    instructions: instructionTexts.length > 0 ? instructionTexts.join('\n\n') : undefined,
+    input,
+  };
+}
+
+function joinText(content: TextLike): string {
+  return typeof content === 'string' ? content : content.map((part) => part.text).join('');
+}
+
+function textParts(content: TextLike): string | InputTextPart[] {
+  return typeof content === 'string' ? content : inputTextParts(content);
+}
+
+function inputTextParts(content: Exclude<TextLike, string>): InputTextPart[] {
+  return content.map((part) =>
+    part.prompt_cache_breakpoint === undefined
+      ? { type: 'input_text', text: part.text }
+      : { type: 'input_text', text: part.text, prompt_cache_breakpoint: part.prompt_cache_breakpoint },
+  );
+}
+
+function userPart(part: ChatUserContentPart, at: string): InputContentPart {
+  switch (part.type) {
+    case 'text':
+      return inputTextParts([part])[0]!;
+    case 'image_url':
+      return { type: 'input_image', image_url: part.image_url.url, detail: part.image_url.detail ?? 'auto' };
+    case 'file': {
+      const file: InputContentPart = { type: 'input_file' };
+      if (part.file.file_id != null) file.file_id = part.file.file_id;
+      if (part.file.file_data != null) file.file_data = part.file.file_data;
+      if (part.file.filename != null) file.filename = part.file.filename;
+      return file;
+    }
+    case 'input_audio':
+      throw invalidRequest(
+        'Audio input parts are not accepted by the Responses API; send a transcript or a file instead.',
+        at,
+        'unsupported_parameter',
+      );
+    default:
+      return part satisfies never;
+  }
+}
+
+function assistantContent(
+  content: string | Array<{ type: 'text'; text: string } | { type: 'refusal'; refusal: string }> | null | undefined,
+  refusal: string | null | undefined,
+): AssistantMessageItem | undefined {
+  const parts: Array<OutputTextPart | RefusalPart> = [];
+  if (typeof content === 'string') {
+    if (content !== '') parts.push({ type: 'output_text', text: content, annotations: [] });
+  } else {
+    for (const part of content ?? []) {
+      if (part.type === 'text') {
+        if (part.text !== '') parts.push({ type: 'output_text', text: part.text, annotations: [] });
+      } else {
+        parts.push({ type: 'refusal', refusal: part.refusal });
+      }
+    }
+  }
+  if (refusal) parts.push({ type: 'refusal', refusal });
+  if (parts.length === 0) return undefined;
+  // The plain-string form is the one every upstream accepts; parts are needed only for refusals.
+  if (parts.every((part) => part.type === 'output_text')) {
+    return { type: 'message', role: 'assistant', content: parts.map((part) => (part as OutputTextPart).text).join('') };
+  }
+  return { type: 'message', role: 'assistant', content: parts };
+}

@@ -1,0 +1,43 @@
+import type { ChatUsage } from '../types/chat.js';
+import type { UpstreamUsage } from '../types/responses.js';
+
+/** Responses usage to Chat usage. Every detail key is sent, zero-filled, as real Chat replies do. */
+export function toChatUsage(usage: UpstreamUsage | null | undefined): ChatUsage {
+  const input = usage?.input_tokens ?? 0;
+  const output = usage?.output_tokens ?? 0;
+  const chat: ChatUsage = {
+    prompt_tokens: input,
+    completion_tokens: output,
+    total_tokens: usage?.total_tokens ?? input + output,
+    prompt_tokens_details: {
+      cached_tokens: usage?.input_tokens_details?.cached_tokens ?? 0,
+      audio_tokens: 0,
+    },
+    completion_tokens_details: {
+      reasoning_tokens: usage?.output_tokens_details?.reasoning_tokens ?? 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  };
+  const cacheWrite = usage?.input_tokens_details?.cache_write_tokens;
+  if (cacheWrite != null) chat.prompt_tokens_details.cache_write_tokens = cacheWrite;
+  return chat;
+}
+
+/** Usage of several upstream calls serving one request (`n` > 1), added up field by field. */
+export function sumChatUsage(usages: ChatUsage[]): ChatUsage {
+  const total = toChatUsage(undefined);
+  for (const usage of usages) {
+    total.prompt_tokens += usage.prompt_tokens;
+    total.completion_tokens += usage.completion_tokens;
+    total.total_tokens += usage.total_tokens;
+    total.prompt_tokens_details.cached_tokens += usage.prompt_tokens_details.cached_tokens;
+    if (usage.prompt_tokens_details.cache_write_tokens != null) {
+      total.prompt_tokens_details.cache_write_tokens =
+        (total.prompt_tokens_details.cache_write_tokens ?? 0) + usage.prompt_tokens_details.cache_write_tokens;
+    }
+    total.completion_tokens_details.reasoning_tokens += usage.completion_tokens_details.reasoning_tokens;
+  }
+  return total;
+}

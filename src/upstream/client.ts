@@ -1,0 +1,245 @@
+import { HttpError } from '../http/errors.js';
+import type { ResponsesRequest, UpstreamResponse } from '../types/responses.js';
+
+export type Fetch = typeof globalThis.fetch;
+
+export interface UpstreamOptions {
+  baseUrl: string;
+  apiKey: string | undefined;
+  fetch: Fetch;
+  timeoutMs: number;
+  retries: number;
+}
+
+/** Per-call facts from the client's request. */
+export interface CallOptions {
+  /** The client's Authorization header, used when no upstream key is configured. */
+  authorization: string | undefined;
+  /** Client headers forwarded when the client's own key is used (organization, project). */
+  forwardedHeaders: Record<string, string>;
+  requestId: string;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+}
+
+/** Upstream response headers worth passing on to the client. */
+const PASSED_BACK_HEADERS = /^(x-ratelimit-|openai-processing-ms$|openai-version$|retry-after$)/;
+
+export interface StreamingReply {
+  body: ReadableStream<Uint8Array>;
+  headers: Record<string, string>;
+}
+
+/** Talks HTTP to the Responses API upstream: auth, timeouts, aborts, retries, error bodies. */
+export class UpstreamClient {
+  constructor(private readonly options: UpstreamOptions) {}
+
+  /** `POST /responses` without streaming: the finished Response object. */
+  async createResponse(body: ResponsesRequest, call: CallOptions): Promise<{ response: UpstreamResponse; headers: Record<string, string> }> {
+    const timeout = new Deadline(this.options.timeoutMs, call.signal);
+    try {
+      const reply = await this.post('/responses', body, call, timeout.signal);
+      const text = await reply.text();
+      let response: UpstreamResponse;
+      try {
+        response = JSON.parse(text) as UpstreamResponse;
+      } catch {
+        throw new HttpError(502, 'The upstream answered with a body that is not JSON.', { code: 'upstream_protocol_error' });
+      }
+      if (response === null || typeof response !== 'object') {
+        throw new HttpError(502, 'The upstream answered with an unexpected body.', { code: 'upstream_protocol_error' });
+      }
+      return { response, headers: passedBackHeaders(reply.headers) };
+    } catch (error) {
+      throw timeout.explain(error);
+    } finally {
+      timeout.clear();
+    }
+  }
+
+  /**
+   * `POST /responses` with `stream: true`: resolves once the upstream has answered with headers.
+   * The caller reads the body and watches idle time itself.
+   */
+  async createResponseStream(body: ResponsesRequest, call: CallOptions): Promise<StreamingReply> {
+    const timeout = new Deadline(this.options.timeoutMs, call.signal);
+    try {
+      const reply = await this.post('/responses', body, call, call.signal, timeout.signal);
+      if (!reply.body) throw new HttpError(502, 'The upstream answered without a body.', { code: 'upstream_protocol_error' });
+      const contentType = reply.headers.get('content-type') ?? '';
+      if (!contentType.includes('text/event-stream')) {
+        // Some relays answer errors (or ignore `stream`) with JSON and a 200.
+        const text = await reply.text();
+        throw protocolOrEmbeddedError(text);
+      }
+      return { body: reply.body, headers: passedBackHeaders(reply.headers) };
+    } catch (error) {
+      throw timeout.explain(error);
+    } finally {
+      timeout.clear();
+    }
+  }
+
+  /** A plain GET forwarded as it is (used for `/models`). */
+  async get(path: string, call: CallOptions): Promise<{ status: number; body: string; contentType: string }> {
+    const timeout = new Deadline(this.options.timeoutMs, call.signal);
+    try {
+      const reply = await this.send(path, { method: 'GET', headers: this.headers(call, 'application/json') }, timeout.signal, call.signal);
+      return {
+        status: reply.status,
+        body: await reply.text(),
+        contentType: reply.headers.get('content-type') ?? 'application/json',
+      };
+    } catch (error) {
+      throw timeout.explain(error);
+    } finally {
+      timeout.clear();
+    }
+  }
+
+  private async post(
+    path: string,
+    body: ResponsesRequest,
+    call: CallOptions,
+    signal: AbortSignal,
+    headersSignal?: AbortSignal,
+  ): Promise<Response> {
+    const accept = body.stream ? 'text/event-stream' : 'application/json';
+    const headers = { ...this.headers(call, accept), 'content-type': 'application/json' };
+    const reply = await this.send(
+      path,
+      { method: 'POST', headers, body: JSON.stringify(body) },
+      headersSignal ? AbortSignal.any([signal, headersSignal]) : signal,
+      call.signal,
+    );
+    if (!reply.ok) throw await errorFromReply(reply);
+    return reply;
+  }
+
+  /** fetch with retries for calls that failed before any response (refused, reset, DNS). */
+  private async send(path: string, init: RequestInit, signal: AbortSignal, clientSignal: AbortSignal): Promise<Response> {
+    const url = `${this.options.baseUrl}${path}`;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.options.fetch(url, { ...init, signal, redirect: 'manual' });
+      } catch (error) {
+        if (signal.aborted || clientSignal.aborted || attempt >= this.options.retries) throw error;
+        await delay(100 * 2 ** attempt);
+      }
+    }
+  }
+
+  private headers(call: CallOptions, accept: string): Record<string, string> {
+    const headers: Record<string, string> = { accept, 'x-client-request-id': call.requestId };
+    if (this.options.apiKey) {
+      headers.authorization = `Bearer ${this.options.apiKey}`;
+    } else {
+      if (call.authorization) headers.authorization = call.authorization;
+      Object.assign(headers, call.forwardedHeaders);
+    }
+    return headers;
+  }
+}
+
+/** A timer that aborts a call and lets us tell a timeout from a client abort or a network failure. */
+class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  readonly signal: AbortSignal;
+
+  constructor(private readonly ms: number, private readonly clientSignal: AbortSignal) {
+    this.timer = setTimeout(() => this.controller.abort(), ms);
+    this.signal = AbortSignal.any([clientSignal, this.controller.signal]);
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+
+  explain(error: unknown): unknown {
+    if (error instanceof HttpError) return error;
+    if (this.controller.signal.aborted && !this.clientSignal.aborted) {
+      return new HttpError(504, `The upstream did not answer within ${this.ms} ms.`, { code: 'upstream_timeout' });
+    }
+    if (this.clientSignal.aborted) return new ClientGoneError();
+    return new HttpError(502, `Could not reach the upstream: ${networkReason(error)}.`, { code: 'upstream_unreachable' });
+  }
+}
+
+/** The client went away: nothing to answer. */
+export class ClientGoneError extends Error {
+  constructor() {
+    super('The client closed the connection.');
+    this.name = 'ClientGoneError';
+  }
+}
+
+function networkReason(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ?? cause?.message ?? error.message;
+  }
+  return String(error);
+}
+
+/** The upstream's own error, with its status, message and code; a non-JSON body is summarised. */
+export async function errorFromReply(reply: Response): Promise<HttpError> {
+  const text = await reply.text().catch(() => '');
+  const headers = passedBackHeaders(reply.headers);
+  const parsed = parseErrorBody(text);
+  if (parsed) {
+    return new HttpError(reply.status, parsed.message, {
+      type: parsed.type ?? undefined,
+      param: parsed.param ?? null,
+      code: parsed.code ?? null,
+      headers,
+    });
+  }
+  return new HttpError(reply.status, `The upstream answered HTTP ${reply.status}${summary(text)}.`, {
+    code: 'upstream_error',
+    headers,
+  });
+}
+
+function protocolOrEmbeddedError(text: string): HttpError {
+  const parsed = parseErrorBody(text);
+  if (parsed) return new HttpError(502, parsed.message, { type: parsed.type ?? undefined, param: parsed.param ?? null, code: parsed.code ?? null });
+  return new HttpError(502, 'The upstream did not answer with an event stream.', { code: 'upstream_protocol_error' });
+}
+
+function parseErrorBody(text: string): { message: string; type?: string | null; param?: string | null; code?: string | null } | undefined {
+  try {
+    const body = JSON.parse(text) as { error?: unknown };
+    const error = body?.error;
+    if (error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') {
+      const { message, type, param, code } = error as Record<string, unknown>;
+      return {
+        message: message as string,
+        type: typeof type === 'string' ? type : null,
+        param: typeof param === 'string' ? param : null,
+        code: typeof code === 'string' ? code : typeof code === 'number' ? String(code) : null,
+      };
+    }
+    if (typeof error === 'string') return { message: error };
+  } catch {
+    // not JSON
+  }
+  return undefined;
+}
+
+function summary(text: string): string {
+  const plain = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+  return plain === '' ? '' : `: ${plain}`;
+}
+
+function passedBackHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    if (PASSED_BACK_HEADERS.test(name)) out[name] = value;
+  });
+  return out;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
