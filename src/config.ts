@@ -35,13 +35,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((key) => key.trim())
       .filter((key) => key !== ''),
     strictParams: flag(env.STRICT_PARAMS),
-    upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 600_000),
-    streamIdleTimeoutMs: integer(env, 'STREAM_IDLE_TIMEOUT_MS', 300_000),
+    // Zero would time every call out at once.
+    upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 600_000, 1),
+    streamIdleTimeoutMs: integer(env, 'STREAM_IDLE_TIMEOUT_MS', 300_000, 1),
     upstreamRetries: integer(env, 'UPSTREAM_RETRIES', 1),
-    maxChoices: integer(env, 'MAX_CHOICES', 8),
+    maxChoices: integer(env, 'MAX_CHOICES', 8, 1),
     reasoningContent: env.REASONING_CONTENT === undefined ? true : flag(env.REASONING_CONTENT),
     reasoningSummary: reasoningSummary(env.REASONING_SUMMARY),
-    bodyLimit: env.BODY_LIMIT || '25mb',
+    bodyLimit: bodyLimit(env.BODY_LIMIT || '25mb'),
     logLevel: env.LOG_LEVEL || 'info',
   };
   if (config.adapterApiKeys.length > 0 && !config.upstreamApiKey) {
@@ -54,12 +55,22 @@ function flag(value: string | undefined): boolean {
   return value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, minimum = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a non-negative integer, got '${raw}'.`);
+  if (!Number.isInteger(value) || value < minimum) {
+    throw new ConfigError(`${name} must be ${minimum === 0 ? 'a non-negative' : 'a positive'} integer, got '${raw}'.`);
+  }
   return value;
+}
+
+/** A size the body parser understands; it throws a bare TypeError at startup otherwise. */
+function bodyLimit(raw: string): string {
+  if (!/^\d+(\.\d+)?\s*(kb|mb|gb)?$/i.test(raw)) {
+    throw new ConfigError(`BODY_LIMIT must be a size such as 100kb or 25mb, got '${raw}'.`);
+  }
+  return raw;
 }
 
 function baseUrl(raw: string): string {
@@ -71,6 +82,10 @@ function baseUrl(raw: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError('UPSTREAM_BASE_URL must be http or https.');
+  }
+  // fetch refuses URLs with credentials, and the URL is logged at startup.
+  if (url.username !== '' || url.password !== '') {
+    throw new ConfigError('UPSTREAM_BASE_URL must not contain credentials; set UPSTREAM_API_KEY instead.');
   }
   return url.toString().replace(/\/+$/, '');
 }

@@ -15,12 +15,17 @@ try {
 
 const logger = createLogger(config.logLevel);
 const app = createApp({ config, logger });
-const server = app.listen(config.port, config.host ?? '::', () => {
+const onListening = (): void => {
+  // The bound port, which differs from PORT when PORT is 0.
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
   logger.info(
-    { port: config.port, host: config.host ?? 'all interfaces', upstream: config.upstreamBaseUrl },
+    { port, host: config.host ?? 'all interfaces', upstream: config.upstreamBaseUrl },
     'chat-responses-adapter listening',
   );
-});
+};
+// Without a host Node binds :: and falls back to 0.0.0.0 where IPv6 is off; an explicit '::' fails there.
+const server = config.host === undefined ? app.listen(config.port, onListening) : app.listen(config.port, config.host, onListening);
 // Reasoning models can think for many minutes before the first byte.
 server.requestTimeout = 0;
 server.headersTimeout = 65_000;

@@ -4,11 +4,11 @@ import { HttpError } from './errors.js';
 
 /** Renders every error in the OpenAI shape; never a stack trace. */
 export function errorHandler(): ErrorRequestHandler {
-  return function renderError(error, request, response, _next) {
+  return function renderError(error, _request, response, _next) {
     if (error instanceof ClientGoneError || response.destroyed) return;
     const httpError = toHttpError(error);
-    if (httpError.status >= 500) request.log?.error({ err: error }, 'request failed');
-    else request.log?.warn({ error: httpError.toBody().error }, 'request rejected');
+    // pino-http writes it on the request's one log line; an unexpected error keeps its stack there.
+    response.err = error instanceof Error && !(error instanceof HttpError) && httpError.status >= 500 ? error : httpError;
     if (response.headersSent) {
       response.end();
       return;
@@ -36,6 +36,10 @@ function toHttpError(error: unknown): HttpError {
   }
   if (bodyError?.type === 'entity.too.large') {
     return new HttpError(413, 'The request body is too large.', { type: 'invalid_request_error', code: 'request_too_large' });
+  }
+  // The router's "Failed to decode param" (a malformed %-escape in the path) has no `expose`.
+  if (error instanceof URIError && bodyError.status === 400) {
+    return new HttpError(400, `${error.message}.`, { type: 'invalid_request_error' });
   }
   if (typeof bodyError?.status === 'number' && bodyError.status >= 400 && bodyError.status < 500 && bodyError.expose) {
     return new HttpError(bodyError.status, (error as Error).message);

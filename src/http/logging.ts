@@ -45,6 +45,8 @@ export function requestLogging(logger: Logger) {
         path: request.url.split('?')[0],
       }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+      // An HttpError is an answer, not a fault: its stack says nothing.
+      err: (error: { type: string; stack?: string }) => (error.type === 'HttpError' ? { ...error, stack: undefined } : error),
     },
   });
 }

@@ -70,6 +70,8 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
   };
 
   try {
+    // Every choice's upstream must answer before anything is written, so that a refusal of any of
+    // them (a 429 is likely with several calls at once) reaches the client as an HTTP status.
     const replies = await Promise.all(states.map(() => upstream.createResponseStream(translated.request, call)));
     upstreamHeaders = replies[0]!.headers;
     await Promise.all(
@@ -115,5 +117,7 @@ function asHttpError(error: unknown, clientSignal: AbortSignal): HttpError {
   if (error instanceof ClientGoneError || clientSignal.aborted) {
     return new HttpError(499, 'The client closed the connection.', { code: 'client_closed' });
   }
-  return new HttpError(502, 'The upstream stream failed.', { code: 'upstream_stream_broken' });
+  const broken = new HttpError(502, 'The upstream stream failed.', { code: 'upstream_stream_broken' });
+  broken.cause = error; // the client gets a generic message; the log keeps the real failure
+  return broken;
 }

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { HttpError } from '../http/errors.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import { callOptionsFor } from './call-options.js';
 
@@ -11,8 +12,13 @@ export function modelsRouter(upstream: UpstreamClient): Router {
   };
   router.get('/v1/models', (request, response) => forward('/models', request, response));
   // The upstream path is built from the route, never from the raw URL: the id is one encoded segment.
-  router.get('/v1/models/:model', (request, response) =>
-    forward(`/models/${encodeURIComponent(String(request.params.model))}`, request, response),
-  );
+  router.get('/v1/models/:model', (request, response) => {
+    const model = String(request.params.model);
+    // URL parsing resolves `.` and `..` segments even when sent as %2E, so they would leave /models.
+    if (model === '.' || model === '..') {
+      throw new HttpError(404, `The model '${model}' does not exist.`, { param: 'model', code: 'model_not_found' });
+    }
+    return forward(`/models/${encodeURIComponent(model)}`, request, response);
+  });
   return router;
 }

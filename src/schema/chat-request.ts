@@ -6,10 +6,13 @@ import { z } from 'zod';
  * real clients are known to send extra keys. `null` means "not set" everywhere, as in the SDKs.
  */
 
+// Every content part may mark the end of a reusable prompt prefix (6.49 types).
+const promptCacheBreakpoint = z.strictObject({ mode: z.literal('explicit') }).optional();
+
 const textPart = z.strictObject({
   type: z.literal('text'),
   text: z.string(),
-  prompt_cache_breakpoint: z.unknown().optional(),
+  prompt_cache_breakpoint: promptCacheBreakpoint,
 });
 
 const imagePart = z.strictObject({
@@ -18,15 +21,18 @@ const imagePart = z.strictObject({
     url: z.string().min(1),
     detail: z.enum(['auto', 'low', 'high', 'original']).nullish(),
   }),
+  prompt_cache_breakpoint: promptCacheBreakpoint,
 });
 
 const audioPart = z.strictObject({
   type: z.literal('input_audio'),
   input_audio: z.strictObject({ data: z.string(), format: z.string() }),
+  prompt_cache_breakpoint: promptCacheBreakpoint,
 });
 
 const filePart = z.strictObject({
   type: z.literal('file'),
+  prompt_cache_breakpoint: promptCacheBreakpoint,
   file: z
     .strictObject({
       file_id: z.string().nullish(),
@@ -82,6 +88,8 @@ const toolMessage = z.strictObject({
   role: z.literal('tool'),
   content: textContent,
   tool_call_id: z.string().min(1),
+  // Not in the types, but OpenAI's own cookbook and LangGraph's ToolNode send the function name here.
+  name,
 });
 const functionMessage = z.strictObject({
   role: z.literal('function'),

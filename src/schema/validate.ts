@@ -12,7 +12,7 @@ export function parseChatRequest(body: unknown): ChatRequest {
   }
   const result = chatRequestSchema.safeParse(body);
   if (result.success) return result.data;
-  throw issueToError(result.error.issues[0]!);
+  throw issueToError(result.error.issues[0]!, body);
 }
 
 export function formatParam(path: Path): string {
@@ -24,7 +24,7 @@ export function formatParam(path: Path): string {
   return out;
 }
 
-function issueToError(issue: Issue): HttpError {
+function issueToError(issue: Issue, body: object): HttpError {
   const { issue: specific, path } = mostSpecific(issue, issue.path);
   const param = formatParam(path);
   if (specific.code === 'unrecognized_keys') {
@@ -35,7 +35,9 @@ function issueToError(issue: Issue): HttpError {
     }
     return invalidRequest(`Unknown parameter: '${full}'.`, full, 'unknown_parameter');
   }
-  if (specific.code === 'invalid_type' && specific.input === undefined) {
+  // zod reports a wrong type and an absent key alike (and a missing discriminator as a bad value):
+  // only the body itself tells them apart.
+  if (valueAt(body, path) === undefined) {
     return invalidRequest(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
   }
   if (specific.code === 'invalid_union' && specific.errors.length > 0) {
@@ -50,13 +52,11 @@ function issueToError(issue: Issue): HttpError {
         'invalid_type',
       );
     }
-  }
-  if (specific.code === 'invalid_union' && specific.errors.length > 0) {
-    const alternatives = specific.errors.map((branch) => lowerFirst(branch[0]?.message ?? 'invalid input'));
+    const alternatives = specific.errors.map((branch) => clause(branch[0]?.message ?? 'invalid input'));
     return invalidRequest(`Invalid '${param}': ${alternatives.join('; or ')}.`, param, 'invalid_value');
   }
   const code = specific.code === 'invalid_type' ? 'invalid_type' : 'invalid_value';
-  return invalidRequest(`Invalid '${param}': ${lowerFirst(specific.message)}`, param, code);
+  return invalidRequest(`Invalid '${param}': ${clause(specific.message)}.`, param, code);
 }
 
 /**
@@ -74,6 +74,16 @@ function mostSpecific(issue: Issue, path: Path): { issue: Issue; path: Path } {
   return mostSpecific(best, [...path, ...best.path]);
 }
 
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
+function valueAt(body: object, path: Path): unknown {
+  let value: unknown = body;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** A zod message as a clause of our sentence: lower-case start, no final period. */
+function clause(text: string): string {
+  return (text.charAt(0).toLowerCase() + text.slice(1)).replace(/\.$/, '');
 }

@@ -1,12 +1,14 @@
 import type { ReadableStreamReadResult } from 'node:stream/web';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { HttpError } from '../http/errors.js';
-import type { UpstreamEvent } from './reducer.js';
+import type { UpstreamEvent } from './stream-state.js';
 
 /**
  * Reads an upstream SSE body and yields the parsed events, whatever the chunking: split lines,
  * split UTF-8 characters, CRLF. The event's `type` comes from its JSON (some recorders and relays
  * drop `event:` lines). Ends when the body ends, or at a `[DONE]` line (sent by some relays).
+ * Throws HttpError: 502 for a body that is not JSON events or breaks, 504 after `idleTimeoutMs`
+ * without a byte; the body is cancelled whenever reading stops early.
  */
 export async function* readUpstreamEvents(
   body: ReadableStream<Uint8Array>,
@@ -24,6 +26,8 @@ export async function* readUpstreamEvents(
       while (queue.length > 0) {
         const message = queue.shift()!;
         if (message.data === '[DONE]') return;
+        // `data:` with nothing after it (a relay's keepalive) is an empty message, not an event.
+        if (message.data.trim() === '') continue;
         yield parseEvent(message);
       }
       if (done) return;
@@ -49,6 +53,9 @@ function parseEvent(message: EventSourceMessage): UpstreamEvent {
   return parsed;
 }
 
+/** Node fires longer timers after 1 ms instead (TimeoutOverflowWarning). */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 async function readWithIdleTimeout(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   idleTimeoutMs: number,
@@ -60,7 +67,7 @@ async function readWithIdleTimeout(
         reject(
           new HttpError(504, `The upstream stream was idle for ${idleTimeoutMs} ms.`, { code: 'upstream_idle_timeout' }),
         ),
-      idleTimeoutMs,
+      Math.min(idleTimeoutMs, LONGEST_TIMER_MS),
     );
   });
   try {

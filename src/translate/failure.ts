@@ -42,9 +42,10 @@ function statusForCode(code: string | null | undefined): number {
 /** An upstream failure reported in-band, as the error the Chat client should get. */
 export function upstreamFailure(error: UpstreamErrorFields | null | undefined, fallback: string): HttpError {
   const code = error?.code ?? null;
-  const status = statusForCode(code ?? error?.type);
-  return new HttpError(status, error?.message || fallback, {
-    type: error?.type ?? (status === 429 ? code ?? 'rate_limit_error' : status === 400 ? 'invalid_request_error' : 'server_error'),
+  // A failed Response's error has no type; quota errors use their code as the type over HTTP.
+  const type = error?.type ?? (code === 'insufficient_quota' ? code : undefined);
+  return new HttpError(statusForCode(code ?? error?.type), error?.message || fallback, {
+    type,
     param: error?.param ?? null,
     code,
   });

@@ -15,17 +15,21 @@ export function toChatLogprob(entry: UpstreamLogprob): ChatTokenLogprob {
   };
 }
 
+/** A token logprob and where its token ends in the choice's content. */
+export interface PlacedLogprob {
+  end: number;
+  logprob: ChatTokenLogprob;
+}
+
 /**
- * Keeps the tokens that fit in the first `length` characters of their text: what remains of the
- * logprobs once the text is cut at a stop sequence.
+ * The Chat logprobs of one text part whose text starts at `offset` in the content; the positions
+ * let a stop-sequence cut keep exactly the tokens that lie before it.
  */
-export function logprobsWithin(logprobs: ChatTokenLogprob[], length: number): ChatTokenLogprob[] {
-  const kept: ChatTokenLogprob[] = [];
-  let consumed = 0;
-  for (const entry of logprobs) {
-    if (consumed >= length) break;
-    kept.push(entry);
-    consumed += entry.token.length;
-  }
-  return kept;
+export function placeLogprobs(entries: UpstreamLogprob[], offset: number): PlacedLogprob[] {
+  let end = offset;
+  return entries.map((entry) => {
+    const logprob = toChatLogprob(entry);
+    end += logprob.token.length;
+    return { end, logprob };
+  });
 }

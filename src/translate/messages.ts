@@ -1,8 +1,12 @@
 import { invalidRequest } from '../http/errors.js';
-import type { ChatRequestMessage, ChatUserContentPart } from '../schema/chat-request.js';
+import type { ChatRequestMessage, ChatToolCallInput, ChatUserContentPart } from '../schema/chat-request.js';
 import type {
   AssistantMessageItem,
+  CustomToolCallItem,
+  FunctionCallItem,
   InputContentPart,
+  InputFilePart,
+  InputImagePart,
   InputItem,
   InputTextPart,
   OutputTextPart,
@@ -24,15 +28,18 @@ type TextLike = string | Array<{ type: 'text'; text: string; prompt_cache_breakp
 export function translateMessages(messages: ChatRequestMessage[], warnings: WarningCollector): TranslatedMessages {
   const input: InputItem[] = [];
   const instructionTexts: string[] = [];
-  // Which tool calls were custom, so their outputs go back as custom_tool_call_output.
-  const customCallIds = new Set<string>();
+  // The kind of every tool call so far: outputs must answer a known call, and a custom call's output
+  // goes back as custom_tool_call_output.
+  const callKinds = new Map<string, 'function' | 'custom'>();
   // Legacy function calls awaiting their `function` result message, by function name.
   const pendingLegacyCalls: Array<{ name: string; callId: string }> = [];
   let leading = true;
 
   messages.forEach((message, index) => {
     const at = `messages[${index}]`;
-    if ('name' in message && message.name != null && message.role !== 'function') {
+    // A function message's name pairs it with its call; a tool message's name repeats the called
+    // function's, which its call id already identifies. Other names would be lost.
+    if ('name' in message && message.name != null && message.role !== 'function' && message.role !== 'tool') {
       warnings.drop(`${at}.name`, 'The Responses API has no participant names; the message was sent without it.');
     }
     switch (message.role) {
@@ -69,36 +76,31 @@ export function translateMessages(messages: ChatRequestMessage[], warnings: Warn
         const assistantItem = assistantContent(message.content, message.refusal);
         if (assistantItem) input.push(assistantItem);
         for (const call of message.tool_calls ?? []) {
-          if (call.type === 'function') {
-            input.push({
-              type: 'function_call',
-              call_id: call.id,
-              name: call.function.name,
-              arguments: call.function.arguments,
-            });
-          } else {
-            customCallIds.add(call.id);
-            input.push({ type: 'custom_tool_call', call_id: call.id, name: call.custom.name, input: call.custom.input });
-          }
+          callKinds.set(call.id, call.type);
+          input.push(toolCallItem(call));
         }
         if (message.function_call) {
           // Legacy calls carry no id: mint one that pairs the call with its `function` result.
+          const { name, arguments: args } = message.function_call;
           const callId = `call_legacy_${index}`;
-          pendingLegacyCalls.push({ name: message.function_call.name, callId });
-          input.push({
-            type: 'function_call',
-            call_id: callId,
-            name: message.function_call.name,
-            arguments: message.function_call.arguments,
-          });
+          pendingLegacyCalls.push({ name, callId });
+          input.push({ type: 'function_call', call_id: callId, name, arguments: args });
         }
         return;
       }
       case 'tool': {
         leading = false;
+        const kind = callKinds.get(message.tool_call_id);
+        if (kind === undefined) {
+          throw invalidRequest(
+            `A 'tool' message must answer a tool call of an earlier assistant message; ` +
+              `none has id '${message.tool_call_id}'.`,
+            `${at}.tool_call_id`,
+          );
+        }
         const output = typeof message.content === 'string' ? message.content : inputTextParts(message.content);
         input.push({
-          type: customCallIds.has(message.tool_call_id) ? 'custom_tool_call_output' : 'function_call_output',
+          type: kind === 'custom' ? 'custom_tool_call_output' : 'function_call_output',
           call_id: message.tool_call_id,
           output,
         });
@@ -128,6 +130,12 @@ export function translateMessages(messages: ChatRequestMessage[], warnings: Warn
   };
 }
 
+function toolCallItem(call: ChatToolCallInput): FunctionCallItem | CustomToolCallItem {
+  return call.type === 'function'
+    ? { type: 'function_call', call_id: call.id, name: call.function.name, arguments: call.function.arguments }
+    : { type: 'custom_tool_call', call_id: call.id, name: call.custom.name, input: call.custom.input };
+}
+
 function joinText(content: TextLike): string {
   return typeof content === 'string' ? content : content.map((part) => part.text).join('');
 }
@@ -137,25 +145,28 @@ function textParts(content: TextLike): string | InputTextPart[] {
 }
 
 function inputTextParts(content: Exclude<TextLike, string>): InputTextPart[] {
-  return content.map((part) =>
-    part.prompt_cache_breakpoint === undefined
-      ? { type: 'input_text', text: part.text }
-      : { type: 'input_text', text: part.text, prompt_cache_breakpoint: part.prompt_cache_breakpoint },
-  );
+  return content.map((part) => withBreakpoint({ type: 'input_text', text: part.text }, part.prompt_cache_breakpoint));
+}
+
+function withBreakpoint<Part extends InputContentPart>(part: Part, breakpoint: unknown): Part {
+  return breakpoint === undefined ? part : { ...part, prompt_cache_breakpoint: breakpoint };
 }
 
 function userPart(part: ChatUserContentPart, at: string): InputContentPart {
   switch (part.type) {
     case 'text':
       return inputTextParts([part])[0]!;
-    case 'image_url':
-      return { type: 'input_image', image_url: part.image_url.url, detail: part.image_url.detail ?? 'auto' };
+    case 'image_url': {
+      const { url, detail } = part.image_url;
+      const image: InputImagePart = { type: 'input_image', image_url: url, detail: detail ?? 'auto' };
+      return withBreakpoint(image, part.prompt_cache_breakpoint);
+    }
     case 'file': {
-      const file: InputContentPart = { type: 'input_file' };
+      const file: InputFilePart = { type: 'input_file' };
       if (part.file.file_id != null) file.file_id = part.file.file_id;
       if (part.file.file_data != null) file.file_data = part.file.file_data;
       if (part.file.filename != null) file.filename = part.file.filename;
-      return file;
+      return withBreakpoint(file, part.prompt_cache_breakpoint);
     }
     case 'input_audio':
       throw invalidRequest(

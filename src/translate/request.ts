@@ -150,7 +150,7 @@ function rejectUnservable(chat: ChatRequest): void {
 /** Parameters the Responses API lacks: dropped with a warning when their value would matter. */
 function dropUnsupported(chat: ChatRequest, warnings: WarningCollector): void {
   if (chat.seed != null) warnings.drop('seed', 'The Responses API has no seed; sampling is not reproducible.');
-  if (chat.logit_bias != null && Object.keys(chat.logit_bias).length > 0) {
+  if (chat.logit_bias != null && Object.values(chat.logit_bias).some((bias) => bias !== 0)) {
     warnings.drop('logit_bias', 'The Responses API has no logit_bias; token biases were not applied.');
   }
   if (chat.presence_penalty) {
@@ -159,7 +159,11 @@ function dropUnsupported(chat: ChatRequest, warnings: WarningCollector): void {
   if (chat.frequency_penalty) {
     warnings.drop('frequency_penalty', 'The Responses API has no frequency_penalty; it was not applied.');
   }
-  if (chat.prediction != null) {
+  if (chat.prediction != null && predictedText(chat.prediction.content) !== '') {
     warnings.drop('prediction', 'The Responses API has no Predicted Outputs; the prediction was not used.');
   }
+}
+
+function predictedText(content: string | Array<{ text: string }>): string {
+  return typeof content === 'string' ? content : content.map((part) => part.text).join('');
 }

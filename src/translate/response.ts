@@ -1,17 +1,10 @@
 import { HttpError } from '../http/errors.js';
-import type {
-  ChatChoice,
-  ChatCompletion,
-  ChatMessage,
-  ChatTokenLogprob,
-  ChatToolCall,
-  ChatUrlCitation,
-} from '../types/chat.js';
+import type { ChatChoice, ChatCompletion, ChatMessage, ChatToolCall, ChatUrlCitation } from '../types/chat.js';
 import type { UpstreamOutputItem, UpstreamResponse } from '../types/responses.js';
 import { toChatAnnotation } from './annotations.js';
 import { upstreamFailure } from './failure.js';
 import { toFinishReason } from './finish-reason.js';
-import { logprobsWithin, toChatLogprob } from './logprobs.js';
+import { placeLogprobs, type PlacedLogprob } from './logprobs.js';
 import type { ChatContext } from './request.js';
 import { findStop } from './stop-sequences.js';
 import { sumChatUsage, toChatUsage } from './usage.js';
@@ -29,9 +22,23 @@ export function completionId(responseId: string | undefined): string {
   return `chatcmpl-${(responseId ?? `${Date.now()}`).replace(/^resp_/, '')}`;
 }
 
+/** Everything the output items say, gathered in output order. */
+interface Answer {
+  content: string;
+  /** An `output_text` part was seen (so the content is a string, possibly empty, not null). */
+  hasText: boolean;
+  refusal: string;
+  reasoning: string;
+  annotations: ChatUrlCitation[];
+  logprobs: PlacedLogprob[];
+  toolCalls: ChatToolCall[];
+  /** A stop sequence cut the content; nothing after it counts. */
+  stopped: boolean;
+}
+
 /**
- * One finished Responses object to one Chat choice. Throws the client-facing error for `failed`
- * and `cancelled` responses.
+ * One finished Responses object to one Chat choice. Throws the client-facing error for `failed`,
+ * `cancelled` and unfinished responses.
  */
 export function toChatChoice(
   response: UpstreamResponse,
@@ -40,89 +47,28 @@ export function toChatChoice(
   index = 0,
 ): ChatChoice {
   assertFinished(response);
-  let content = '';
-  let hasContent = false;
-  let refusal = '';
-  let reasoning = '';
-  const annotations: ChatUrlCitation[] = [];
-  const logprobs: ChatTokenLogprob[] = [];
-  const toolCalls: ChatToolCall[] = [];
-  let stopped = false;
-
-  for (const item of response.output ?? []) {
-    if (stopped) break;
-    switch (item.type) {
-      case 'message': {
-        let itemText = '';
-        for (const part of item.content ?? []) {
-          if (part.type === 'output_text') {
-            const partOffset = content.length + (content !== '' && itemText === '' ? MESSAGE_SEPARATOR.length : 0);
-            for (const annotation of part.annotations ?? []) {
-              const chat = toChatAnnotation(annotation, partOffset + itemText.length);
-              if (chat) annotations.push(chat);
-            }
-            if (context.logprobs) logprobs.push(...(part.logprobs ?? []).map(toChatLogprob));
-            itemText += part.text ?? '';
-            hasContent = true;
-          } else if (part.type === 'refusal') {
-            refusal += part.refusal ?? '';
-          }
-        }
-        if (itemText !== '') content += (content !== '' ? MESSAGE_SEPARATOR : '') + itemText;
-        if (context.stop.length > 0) {
-          const at = findStop(content, context.stop);
-          if (at >= 0) {
-            content = content.slice(0, at);
-            stopped = true;
-          }
-        }
-        break;
-      }
-      case 'function_call':
-        toolCalls.push({
-          id: item.call_id ?? item.id ?? '',
-          type: 'function',
-          function: { name: item.name ?? '', arguments: item.arguments ?? '' },
-        });
-        break;
-      case 'custom_tool_call':
-        toolCalls.push({
-          id: item.call_id ?? item.id ?? '',
-          type: 'custom',
-          custom: { name: item.name ?? '', input: item.input ?? '' },
-        });
-        break;
-      case 'reasoning':
-        reasoning += reasoningText(item, reasoning !== '');
-        break;
-      default:
-        // Hosted tool calls (web_search_call, ...) have no Chat counterpart; their results show in the text.
-        break;
-    }
-  }
+  const answer = readOutput(response.output ?? [], context);
+  const { toolCalls } = answer;
 
   const message: ChatMessage = {
     role: 'assistant',
-    content: hasContent || (toolCalls.length === 0 && refusal === '') ? content : null,
-    refusal: refusal === '' ? null : refusal,
-    annotations: stopped ? annotations.filter((a) => a.url_citation.end_index <= content.length) : annotations,
+    content: answer.hasText || (toolCalls.length === 0 && answer.refusal === '') ? answer.content : null,
+    refusal: answer.refusal === '' ? null : answer.refusal,
+    annotations: answer.annotations,
   };
-  if (options.reasoningContent && reasoning !== '') message.reasoning_content = reasoning;
+  if (options.reasoningContent && answer.reasoning !== '') message.reasoning_content = answer.reasoning;
   if (toolCalls.length > 0) {
     const first = toolCalls[0]!;
     if (context.legacyFunctions && first.type === 'function') message.function_call = first.function;
     else message.tool_calls = toolCalls;
   }
-  const finishReason = stopped
-    ? 'stop'
-    : toFinishReason(response.status, response.incomplete_details?.reason, toolCalls.length > 0, context.legacyFunctions);
   return {
     index,
     message,
-    finish_reason: finishReason,
-    logprobs: context.logprobs
-      ? { content: stopped ? logprobsWithin(logprobs, content.length) : logprobs, refusal: null }
-      : null,
+    finish_reason: answer.stopped
+      ? 'stop'
+      : toFinishReason(response.status, response.incomplete_details?.reason, toolCalls.length > 0, context.legacyFunctions),
+    logprobs: context.logprobs ? { content: answer.logprobs.map((placed) => placed.logprob), refusal: null } : null,
   };
 }
 
@@ -152,14 +98,92 @@ export function assembleCompletion(responses: UpstreamResponse[], choices: ChatC
   };
 }
 
-/** Summary text (or raw reasoning text) of a reasoning item. */
-function reasoningText(item: UpstreamOutputItem, separate: boolean): string {
+function readOutput(output: UpstreamOutputItem[], context: ChatContext): Answer {
+  const answer: Answer = {
+    content: '',
+    hasText: false,
+    refusal: '',
+    reasoning: '',
+    annotations: [],
+    logprobs: [],
+    toolCalls: [],
+    stopped: false,
+  };
+  for (const item of output) {
+    switch (item.type) {
+      case 'message': {
+        readMessage(answer, item, context.logprobs);
+        const cut = findStop(answer.content, context.stop);
+        if (cut >= 0) {
+          cutAt(answer, cut);
+          return answer;
+        }
+        break;
+      }
+      case 'function_call':
+        answer.toolCalls.push({
+          id: item.call_id ?? item.id ?? '',
+          type: 'function',
+          function: { name: item.name ?? '', arguments: item.arguments ?? '' },
+        });
+        break;
+      case 'custom_tool_call':
+        answer.toolCalls.push({
+          id: item.call_id ?? item.id ?? '',
+          type: 'custom',
+          custom: { name: item.name ?? '', input: item.input ?? '' },
+        });
+        break;
+      case 'reasoning': {
+        const text = reasoningText(item);
+        if (text !== '') answer.reasoning += (answer.reasoning !== '' ? MESSAGE_SEPARATOR : '') + text;
+        break;
+      }
+      default:
+        // Hosted tool calls (web_search_call, ...) have no Chat counterpart; their results show in the text.
+        break;
+    }
+  }
+  return answer;
+}
+
+/** Appends one message item's text (after a separator), annotations, logprobs and refusal. */
+function readMessage(answer: Answer, item: UpstreamOutputItem, withLogprobs: boolean): void {
+  const parts = item.content ?? [];
+  const text = parts.map((part) => (part.type === 'output_text' ? part.text ?? '' : '')).join('');
+  if (text !== '' && answer.content !== '') answer.content += MESSAGE_SEPARATOR;
+  // Annotation and logprob positions are relative to their own part; move them to the joined content.
+  let offset = answer.content.length;
+  for (const part of parts) {
+    if (part.type === 'output_text') {
+      answer.hasText = true;
+      for (const annotation of part.annotations ?? []) {
+        const chat = toChatAnnotation(annotation, offset);
+        if (chat) answer.annotations.push(chat);
+      }
+      if (withLogprobs) answer.logprobs.push(...placeLogprobs(part.logprobs ?? [], offset));
+      offset += (part.text ?? '').length;
+    } else if (part.type === 'refusal') {
+      answer.refusal += part.refusal ?? '';
+    }
+  }
+  answer.content += text;
+}
+
+/** Ends the content before a stop sequence: citations and tokens reaching past the cut go with it. */
+function cutAt(answer: Answer, cut: number): void {
+  answer.content = answer.content.slice(0, cut);
+  answer.annotations = answer.annotations.filter((annotation) => annotation.url_citation.end_index <= cut);
+  answer.logprobs = answer.logprobs.filter((placed) => placed.end <= cut);
+  answer.stopped = true;
+}
+
+/** Summary text of a reasoning item, or its raw reasoning text when it has no summary. */
+function reasoningText(item: UpstreamOutputItem): string {
   const summaries = (item.summary ?? []).map((part) => part.text ?? '').filter((text) => text !== '');
-  const raw = Array.isArray(item.content)
-    ? item.content.map((part) => (part.type === 'reasoning_text' ? part.text ?? '' : '')).join('')
-    : '';
-  const text = summaries.length > 0 ? summaries.join(MESSAGE_SEPARATOR) : raw;
-  return text === '' ? '' : (separate ? MESSAGE_SEPARATOR : '') + text;
+  if (summaries.length > 0) return summaries.join(MESSAGE_SEPARATOR);
+  if (!Array.isArray(item.content)) return '';
+  return item.content.map((part) => (part.type === 'reasoning_text' ? part.text ?? '' : '')).join('');
 }
 
 function assertFinished(response: UpstreamResponse): void {

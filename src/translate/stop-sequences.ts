@@ -1,13 +1,25 @@
 /** Emulation of Chat `stop`: the text ends right before the first stop sequence. */
 
-/** Index of the earliest stop sequence in `text`, or -1. */
+/**
+ * Where the text is cut for `stops`, or -1. The winner is the sequence that is complete first
+ * (smallest end), as in generation, where text arrives left to right and the first stop sequence
+ * to appear ends it; among those ending at the same place, the longer one (earliest start).
+ * This is what makes the streaming cut equal the whole-text cut.
+ */
 export function findStop(text: string, stops: readonly string[]): number {
-  let earliest = -1;
+  let cut = -1;
+  let cutEnd = Infinity;
   for (const stop of stops) {
+    if (stop === '') continue;
     const at = text.indexOf(stop);
-    if (at >= 0 && (earliest < 0 || at < earliest)) earliest = at;
+    if (at < 0) continue;
+    const end = at + stop.length;
+    if (end < cutEnd || (end === cutEnd && at < cut)) {
+      cut = at;
+      cutEnd = end;
+    }
   }
-  return earliest;
+  return cut;
 }
 
 /**

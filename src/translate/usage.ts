@@ -32,12 +32,18 @@ export function sumChatUsage(usages: ChatUsage[]): ChatUsage {
     total.prompt_tokens += usage.prompt_tokens;
     total.completion_tokens += usage.completion_tokens;
     total.total_tokens += usage.total_tokens;
-    total.prompt_tokens_details.cached_tokens += usage.prompt_tokens_details.cached_tokens;
-    if (usage.prompt_tokens_details.cache_write_tokens != null) {
+    const prompt = usage.prompt_tokens_details;
+    total.prompt_tokens_details.cached_tokens += prompt.cached_tokens;
+    total.prompt_tokens_details.audio_tokens += prompt.audio_tokens;
+    if (prompt.cache_write_tokens != null) {
       total.prompt_tokens_details.cache_write_tokens =
-        (total.prompt_tokens_details.cache_write_tokens ?? 0) + usage.prompt_tokens_details.cache_write_tokens;
+        (total.prompt_tokens_details.cache_write_tokens ?? 0) + prompt.cache_write_tokens;
     }
-    total.completion_tokens_details.reasoning_tokens += usage.completion_tokens_details.reasoning_tokens;
+    const completion = usage.completion_tokens_details;
+    total.completion_tokens_details.reasoning_tokens += completion.reasoning_tokens;
+    total.completion_tokens_details.audio_tokens += completion.audio_tokens;
+    total.completion_tokens_details.accepted_prediction_tokens += completion.accepted_prediction_tokens;
+    total.completion_tokens_details.rejected_prediction_tokens += completion.rejected_prediction_tokens;
   }
   return total;
 }

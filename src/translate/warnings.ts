@@ -16,7 +16,7 @@ export class WarningCollector {
   drop(param: string, message: string): void {
     if (this.strict) {
       throw invalidRequest(
-        `${message} The adapter runs with STRICT_PARAMS, so the request was not sent.`,
+        `Unsupported parameter: '${param}'. ${message} The adapter runs with STRICT_PARAMS, so the request was not sent.`,
         param,
         'unsupported_parameter',
       );

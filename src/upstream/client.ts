@@ -39,16 +39,7 @@ export class UpstreamClient {
     const timeout = new Deadline(this.options.timeoutMs, call.signal);
     try {
       const reply = await this.post('/responses', body, call, timeout.signal);
-      const text = await reply.text();
-      let response: UpstreamResponse;
-      try {
-        response = JSON.parse(text) as UpstreamResponse;
-      } catch {
-        throw new HttpError(502, 'The upstream answered with a body that is not JSON.', { code: 'upstream_protocol_error' });
-      }
-      if (response === null || typeof response !== 'object') {
-        throw new HttpError(502, 'The upstream answered with an unexpected body.', { code: 'upstream_protocol_error' });
-      }
+      const response = parseResponseObject(await reply.text());
       return { response, headers: passedBackHeaders(reply.headers) };
     } catch (error) {
       throw timeout.explain(error);
@@ -68,9 +59,8 @@ export class UpstreamClient {
       if (!reply.body) throw new HttpError(502, 'The upstream answered without a body.', { code: 'upstream_protocol_error' });
       const contentType = reply.headers.get('content-type') ?? '';
       if (!contentType.includes('text/event-stream')) {
-        // Some relays answer errors (or ignore `stream`) with JSON and a 200.
         const text = await reply.text();
-        throw protocolOrEmbeddedError(text);
+        throw protocolOrEmbeddedError(text, 'The upstream did not answer with an event stream.');
       }
       return { body: reply.body, headers: passedBackHeaders(reply.headers) };
     } catch (error) {
@@ -85,6 +75,7 @@ export class UpstreamClient {
     const timeout = new Deadline(this.options.timeoutMs, call.signal);
     try {
       const reply = await this.send(path, { method: 'GET', headers: this.headers(call, 'application/json') }, timeout.signal, call.signal);
+      if (isRedirect(reply.status)) throw redirectError(reply);
       return {
         status: reply.status,
         body: await reply.text(),
@@ -184,6 +175,7 @@ function networkReason(error: unknown): string {
 
 /** The upstream's own error, with its status, message and code; a non-JSON body is summarised. */
 export async function errorFromReply(reply: Response): Promise<HttpError> {
+  if (isRedirect(reply.status)) return redirectError(reply);
   const text = await reply.text().catch(() => '');
   const headers = passedBackHeaders(reply.headers);
   const parsed = parseErrorBody(text);
@@ -201,10 +193,38 @@ export async function errorFromReply(reply: Response): Promise<HttpError> {
   });
 }
 
-function protocolOrEmbeddedError(text: string): HttpError {
+/**
+ * A 200 body as a Response object. Anything else is a 502: translating it would hand the client
+ * an empty success (`{}`, `[]`) or fail inside the translator as a 500.
+ */
+function parseResponseObject(text: string): UpstreamResponse {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new HttpError(502, 'The upstream answered with a body that is not JSON.', { code: 'upstream_protocol_error' });
+  }
+  const output = typeof body === 'object' && body !== null ? (body as { output?: unknown }).output : undefined;
+  if (Array.isArray(output)) return body as UpstreamResponse;
+  throw protocolOrEmbeddedError(text, 'The upstream answered with a body that is not a Response object.');
+}
+
+function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400;
+}
+
+/** Redirects are not followed (they would drop the Authorization header or loop) nor passed on. */
+function redirectError(reply: Response): HttpError {
+  return new HttpError(502, `The upstream answered with a redirect (HTTP ${reply.status}); check UPSTREAM_BASE_URL.`, {
+    code: 'upstream_redirect',
+  });
+}
+
+/** Some relays answer errors (or ignore `stream`) with a 200: keep their message when there is one. */
+function protocolOrEmbeddedError(text: string, fallback: string): HttpError {
   const parsed = parseErrorBody(text);
   if (parsed) return new HttpError(502, parsed.message, { type: parsed.type ?? undefined, param: parsed.param ?? null, code: parsed.code ?? null });
-  return new HttpError(502, 'The upstream did not answer with an event stream.', { code: 'upstream_protocol_error' });
+  return new HttpError(502, fallback, { code: 'upstream_protocol_error' });
 }
 
 function parseErrorBody(text: string): { message: string; type?: string | null; param?: string | null; code?: string | null } | undefined {

@@ -1,0 +1,94 @@
+/**
+ * The whole app in-process against the real fake upstream, with its logs captured, for the HTTP
+ * tests. `startHarness(env)` reads the config from `env` exactly as the server does.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import type { Express } from 'express';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/http/logging.js';
+import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+
+export type LogLine = Record<string, any>;
+
+export interface Harness {
+  fake: FakeUpstream;
+  app: Express;
+  /** Everything logged so far, raw. */
+  logText(): string;
+  /** Everything logged so far, one object per line. */
+  logLines(): LogLine[];
+  /** The per-request line of the request with this id, once pino-http has written it. */
+  requestLog(requestId: string): Promise<LogLine>;
+  /** All per-request lines, once there are `count` of them. */
+  requestLogs(count: number): Promise<LogLine[]>;
+  /** Listens on 127.0.0.1 and returns the base URL of the app's `/v1`. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** pino level numbers, for readable assertions. */
+export const LEVEL = { debug: 20, info: 30, warn: 40, error: 50 } as const;
+
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const fake = await startFakeUpstream();
+  const chunks: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const config = loadConfig({ UPSTREAM_BASE_URL: fake.url, UPSTREAM_RETRIES: '0', LOG_LEVEL: 'trace', ...env });
+  const app = createApp({ config, logger: createLogger(config.logLevel, destination) });
+  const servers: Server[] = [];
+
+  const logText = () => chunks.join('');
+  const logLines = () =>
+    logText()
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as LogLine);
+
+  return {
+    fake,
+    app,
+    logText,
+    logLines,
+    async requestLog(requestId) {
+      const [line] = await eventually(() => logLines().filter((candidate) => candidate.req?.id === requestId && candidate.res), 1);
+      return line!;
+    },
+    requestLogs: (count) => eventually(() => logLines().filter((candidate) => candidate.res), count),
+    async listen() {
+      const server = app.listen(0, '127.0.0.1');
+      servers.push(server);
+      await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    },
+    async close() {
+      for (const server of servers) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      await fake.close();
+    },
+  };
+}
+
+/** pino-http writes on the response's `finish`, which can trail the client by a tick. */
+async function eventually(read: () => LogLine[], count: number): Promise<LogLine[]> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const lines = read();
+    if (lines.length >= count) return lines;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`Expected ${count} request log lines, got ${read().length}`);
+}
+
+/** A user turn as the smallest valid Chat request. */
+export function chatRequest(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { model: 'gpt-test', messages: [{ role: 'user', content: 'Say hello.' }], ...extra };
+}
