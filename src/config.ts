@@ -12,6 +12,11 @@ export interface Config {
   upstreamTimeoutMs: number;
   /** A stream with no upstream event for this long is ended with an error. */
   streamIdleTimeoutMs: number;
+  /**
+   * A stream with nothing to send for this long gets its headers and then `: keepalive` comments, so
+   * proxies do not cut a reasoning model's silence; 0 turns it off.
+   */
+  streamHeartbeatMs: number;
   /** Retries of an upstream call that failed before any response arrived (connection errors). */
   upstreamRetries: number;
   /** Largest `n` served (each choice is one upstream call). */
@@ -38,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Zero would time every call out at once.
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 600_000, 1),
     streamIdleTimeoutMs: integer(env, 'STREAM_IDLE_TIMEOUT_MS', 300_000, 1),
+    streamHeartbeatMs: integer(env, 'STREAM_HEARTBEAT_MS', 15_000),
     upstreamRetries: integer(env, 'UPSTREAM_RETRIES', 1),
     maxChoices: integer(env, 'MAX_CHOICES', 8, 1),
     reasoningContent: env.REASONING_CONTENT === undefined ? true : flag(env.REASONING_CONTENT),

@@ -31,6 +31,11 @@ export class SseWriter {
     await this.write(`data: ${JSON.stringify(payload)}\n\n`);
   }
 
+  /** An SSE comment line: ignored by every SSE parser, but it keeps idle connections alive. */
+  async comment(text: string): Promise<void> {
+    await this.write(`: ${text}\n\n`);
+  }
+
   async done(): Promise<void> {
     await this.write('data: [DONE]\n\n');
     this.response.end();
@@ -40,8 +45,12 @@ export class SseWriter {
     if (!this.response.writableEnded) this.response.end();
   }
 
+  /** When the last frame was written (ms since the epoch); 0 before any. */
+  lastWriteAt = 0;
+
   private async write(frame: string): Promise<void> {
     if (this.response.destroyed || this.response.writableEnded) return;
+    this.lastWriteAt = Date.now();
     if (this.response.write(frame)) return;
     await new Promise<void>((resolve) => {
       const settle = () => {

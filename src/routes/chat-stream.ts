@@ -8,7 +8,7 @@ import { readUpstreamEvents } from '../stream/sse-events.js';
 import type { TranslatedRequest } from '../translate/request.js';
 import type { ResponseTranslationOptions } from '../translate/response.js';
 import { sumChatUsage, toChatUsage } from '../translate/usage.js';
-import type { ChatCompletionChunk } from '../types/chat.js';
+import type { ChatCompletionChunk, ServiceTier } from '../types/chat.js';
 import { ClientGoneError, type CallOptions, type StreamingReply, type UpstreamClient } from '../upstream/client.js';
 
 interface StreamArguments {
@@ -31,11 +31,21 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
   const { response, upstream, translated, call, controller, config, answerOptions, log } = args;
   const { context } = translated;
   const writer = new SseWriter(response);
-  const states = Array.from({ length: context.n }, (_, index) => createStreamState(context, answerOptions, index));
+  const states = Array.from({ length: context.n }, (_, index) =>
+    createStreamState(context, answerOptions, index, translated.request.model),
+  );
   const held: ChatCompletionChunk[] = [];
   let envelope: Pick<ChatCompletionChunk, 'id' | 'created' | 'model'> | undefined;
   let upstreamHeaders: Record<string, string> = {};
   let failure: HttpError | undefined;
+
+  /** Sends the headers and everything held so far; from now on errors go in-band. */
+  const commit = async (): Promise<void> => {
+    if (writer.isOpen) return;
+    writer.open(upstreamHeaders);
+    // Each send writes synchronously, so the held chunks keep their order whatever comes next.
+    await Promise.all(held.splice(0).map((chunk) => writer.send(chunk)));
+  };
 
   const deliver = async (result: StepResult, state: StreamState): Promise<void> => {
     for (const chunk of result.chunks) {
@@ -47,19 +57,25 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
       if (writer.isOpen) await writer.send(chunk);
       else held.push(chunk);
     }
-    if (!writer.isOpen && (state.hasOutput || result.end?.kind === 'finished')) {
-      writer.open(upstreamHeaders);
-      for (const chunk of held.splice(0)) await writer.send(chunk);
-    }
+    if (state.hasOutput || result.end?.kind === 'finished') await commit();
   };
 
   const runChoice = async (reply: StreamingReply, state: StreamState): Promise<void> => {
     let result: StepResult = { chunks: [] };
     for await (const event of readUpstreamEvents(reply.body, config.streamIdleTimeoutMs)) {
       if (failure) return;
+      if (result.end) {
+        // A stop sequence ended the text, but the client asked for usage: read on, sending nothing,
+        // until the upstream reports what it billed.
+        if (event.type === 'response.completed' || event.type === 'response.incomplete' || event.type === 'response.failed') {
+          state.usage = event.response?.usage ?? undefined;
+          break;
+        }
+        continue;
+      }
       result = step(state, event);
       await deliver(result, state);
-      if (result.end) break;
+      if (result.end && !(context.includeUsage && result.end.kind === 'finished' && state.usage === undefined)) break;
     }
     if (!result.end) {
       result = finish(state);
@@ -69,6 +85,13 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
     if (result.end?.kind === 'failed') throw result.end.error;
   };
 
+  const heartbeat =
+    config.streamHeartbeatMs > 0
+      ? setInterval(() => {
+          if (Date.now() - writer.lastWriteAt < config.streamHeartbeatMs) return;
+          void commit().then(() => writer.comment('keepalive'));
+        }, config.streamHeartbeatMs)
+      : undefined;
   try {
     // Every choice's upstream must answer before anything is written, so that a refusal of any of
     // them (a 429 is likely with several calls at once) reaches the client as an HTTP status.
@@ -85,6 +108,8 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
   } catch (error) {
     failure ??= asHttpError(error, call.signal);
     controller.abort();
+  } finally {
+    clearInterval(heartbeat);
   }
 
   if (call.signal.aborted && response.destroyed) return; // the client left; nothing to say
@@ -95,7 +120,7 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
     writer.end();
     return;
   }
-  if (!writer.isOpen) writer.open(upstreamHeaders);
+  await commit();
   if (context.includeUsage && states.every((state) => state.usage)) {
     const first = states[0]!;
     await writer.send({
@@ -103,8 +128,7 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
       object: 'chat.completion.chunk',
       created: envelope?.created ?? first.created,
       model: envelope?.model ?? first.model,
-      service_tier: first.serviceTier,
-      system_fingerprint: null,
+      service_tier: first.serviceTier as ServiceTier | null,
       choices: [],
       usage: sumChatUsage(states.map((state) => toChatUsage(state.usage))),
     } satisfies ChatCompletionChunk);

@@ -2,6 +2,7 @@
  * The stream translator: a pure reducer from Responses stream events to Chat chunks for one choice.
  * `step` never does I/O; the shell around it reads the upstream and writes the client.
  */
+import { cleanItem, cleanResponse } from '../translate/lenient.js';
 import { HttpError } from '../http/errors.js';
 import { upstreamFailure } from '../translate/failure.js';
 import { toFinishReason } from '../translate/finish-reason.js';
@@ -34,7 +35,7 @@ export function step(state: StreamState, event: UpstreamEvent): StepResult {
   const type = event.type;
 
   if (type === 'response.created' || type === 'response.in_progress' || type === 'response.queued') {
-    adoptEnvelope(state, event.response);
+    adoptEnvelope(state, cleanResponse(event.response));
     ensureRole(state, out);
     return { chunks: out };
   }
@@ -42,10 +43,10 @@ export function step(state: StreamState, event: UpstreamEvent): StepResult {
 
   switch (type) {
     case 'response.output_item.added':
-      onItemAdded(state, event.item ?? {}, out);
+      onItemAdded(state, cleanItem(event.item), out);
       break;
     case 'response.output_item.done':
-      onItemDone(state, event.item ?? {}, out);
+      onItemDone(state, cleanItem(event.item), out);
       break;
     case 'response.content_part.added':
       partState(state, event.item_id, event.content_index);
@@ -85,10 +86,10 @@ export function step(state: StreamState, event: UpstreamEvent): StepResult {
       break;
     case 'response.completed':
     case 'response.incomplete':
-      return { chunks: out, end: finishStream(state, event.response ?? {}, out) };
+      return { chunks: out, end: finishStream(state, cleanResponse(event.response), out) };
     case 'response.failed': {
       state.finished = true;
-      const response: UpstreamResponse = event.response ?? {};
+      const response = cleanResponse(event.response);
       return { chunks: out, end: { kind: 'failed', error: upstreamFailure(response.error, 'The upstream response failed.') } };
     }
     case 'error':

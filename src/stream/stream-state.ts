@@ -3,7 +3,7 @@ import type { PlacedLogprob } from '../translate/logprobs.js';
 import type { ChatContext } from '../translate/request.js';
 import { completionId, type ResponseTranslationOptions } from '../translate/response.js';
 import { StopScanner } from '../translate/stop-sequences.js';
-import type { ChatChoiceLogprobs, ChatCompletionChunk, ChatDelta, FinishReason } from '../types/chat.js';
+import type { ChatChoiceLogprobs, ChatCompletionChunk, ChatDelta, FinishReason, ServiceTier } from '../types/chat.js';
 import type { UpstreamUsage } from '../types/responses.js';
 
 /** Any upstream event; parsed leniently, since the upstream adds events and fields often. */
@@ -67,6 +67,8 @@ export function createStreamState(
   context: ChatContext,
   options: ResponseTranslationOptions,
   choiceIndex = 0,
+  /** The model asked for: used until the upstream names the one that answers. */
+  requestedModel = '',
 ): StreamState {
   return {
     choiceIndex,
@@ -74,7 +76,7 @@ export function createStreamState(
     options,
     id: completionId(undefined),
     created: Math.floor(Date.now() / 1000),
-    model: '',
+    model: requestedModel,
     serviceTier: null,
     roleSent: false,
     hasOutput: false,
@@ -112,8 +114,7 @@ export function chunk(
     object: 'chat.completion.chunk',
     created: state.created,
     model: state.model,
-    service_tier: state.serviceTier,
-    system_fingerprint: null,
+    service_tier: state.serviceTier as ServiceTier | null,
     choices: [{ index: state.choiceIndex, delta, logprobs: logprobs ?? null, finish_reason: finishReason }],
   };
   if (state.context.includeUsage) result.usage = null;

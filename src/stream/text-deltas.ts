@@ -1,4 +1,5 @@
 /** Text, refusal, annotation and reasoning deltas of one choice. */
+import { objectsIn } from '../translate/lenient.js';
 import { toChatAnnotation } from '../translate/annotations.js';
 import { placeLogprobs, type PlacedLogprob } from '../translate/logprobs.js';
 import { MESSAGE_SEPARATOR } from '../translate/response.js';
@@ -40,7 +41,7 @@ export function onText(
   state.sentTextLength += text.length;
   let tokens: PlacedLogprob[] | undefined;
   if (state.context.logprobs && Array.isArray(logprobs)) {
-    tokens = placeLogprobs(logprobs, deltaStart);
+    tokens = placeLogprobs(objectsIn(logprobs), deltaStart);
     if (state.stop) tokens = releaseLogprobs(state, tokens);
   }
   if (text === '' && !tokens?.length) return;

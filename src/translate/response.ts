@@ -1,7 +1,8 @@
 import { HttpError } from '../http/errors.js';
-import type { ChatChoice, ChatCompletion, ChatMessage, ChatToolCall, ChatUrlCitation } from '../types/chat.js';
+import type { ChatChoice, ChatCompletion, ChatMessage, ChatToolCall, ChatUrlCitation, ServiceTier } from '../types/chat.js';
 import type { UpstreamOutputItem, UpstreamResponse } from '../types/responses.js';
 import { toChatAnnotation } from './annotations.js';
+import { cleanResponse } from './lenient.js';
 import { upstreamFailure } from './failure.js';
 import { toFinishReason } from './finish-reason.js';
 import { placeLogprobs, type PlacedLogprob } from './logprobs.js';
@@ -47,7 +48,7 @@ export function toChatChoice(
   index = 0,
 ): ChatChoice {
   assertFinished(response);
-  const answer = readOutput(response.output ?? [], context);
+  const answer = readOutput(cleanResponse(response).output ?? [], context);
   const { toolCalls } = answer;
 
   const message: ChatMessage = {
@@ -93,8 +94,7 @@ export function assembleCompletion(responses: UpstreamResponse[], choices: ChatC
     model: first.model ?? '',
     choices,
     usage,
-    service_tier: first.service_tier ?? null,
-    system_fingerprint: null,
+    service_tier: (first.service_tier ?? null) as ServiceTier | null,
   };
 }
 

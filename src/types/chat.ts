@@ -1,5 +1,8 @@
 /** What the adapter emits to Chat Completions clients. */
 
+/** The processing tiers the official SDK types know; the upstream's value is passed on as it is. */
+export type ServiceTier = 'auto' | 'default' | 'flex' | 'scale' | 'priority';
+
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
 
 export interface ChatTopLogprob {
@@ -66,8 +69,9 @@ export interface ChatCompletion {
   model: string;
   choices: ChatChoice[];
   usage: ChatUsage;
-  service_tier?: string | null;
-  system_fingerprint: string | null;
+  service_tier?: ServiceTier | null;
+  /** No Responses counterpart: omitted, as the SDK types allow. */
+  system_fingerprint?: string;
 }
 
 export interface ChatToolCallDelta {
@@ -102,6 +106,7 @@ export interface ChatCompletionChunk {
   model: string;
   choices: ChatChunkChoice[];
   usage?: ChatUsage | null;
-  service_tier?: string | null;
-  system_fingerprint: string | null;
+  service_tier?: ServiceTier | null;
+  /** No Responses counterpart: omitted, as the SDK types allow. */
+  system_fingerprint?: string;
 }

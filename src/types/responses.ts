@@ -15,12 +15,14 @@ export interface InputImagePart {
   type: 'input_image';
   image_url: string;
   detail: 'auto' | 'low' | 'high' | 'original';
+  prompt_cache_breakpoint?: unknown;
 }
 export interface InputFilePart {
   type: 'input_file';
   file_id?: string;
   file_data?: string;
   filename?: string;
+  prompt_cache_breakpoint?: unknown;
 }
 export type InputContentPart = InputTextPart | InputImagePart | InputFilePart;
 

@@ -257,7 +257,6 @@ describe('the chat.completion the client gets', () => {
       choices: [{ index: 0, message, finish_reason: finishReason, logprobs: null }],
       usage: chatUsage(40, 12, 52),
       service_tier: 'flex',
-      system_fingerprint: null,
     });
   });
 

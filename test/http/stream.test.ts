@@ -368,3 +368,39 @@ describe.skipIf(!hasSharedFixtures)('recorded upstream streams replayed over HTT
     expect(await reply.json()).toMatchObject({ error: { message: failure.message, code: failure.code } });
   });
 });
+
+describe('stop sequences with include_usage', () => {
+  it('cuts the text at once, then reads the upstream to its end for the usage it billed', async () => {
+    const { response, events } = textAnswer(['Count: 1, 2, ST', 'OP, 3, 4'], {
+      usage: { input_tokens: 9, input_tokens_details: { cached_tokens: 0 }, output_tokens: 14, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 23 },
+    });
+    harness.fake.enqueue({ kind: 'stream', events });
+
+    const text = await (await postChat(harness, streamRequest({ stop: 'STOP', stream_options: { include_usage: true } }))).text();
+    const chunks = streamChunks(text);
+
+    expect(contentOf(chunks)).toBe('Count: 1, 2, ');
+    expect(finishReasonsOf(chunks)).toEqual(['stop']);
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 9, completion_tokens: 14, total_tokens: 23 } });
+    expect(response.usage.output_tokens).toBe(14);
+    expect(dataFrames(text).at(-1)).toBe('[DONE]');
+  });
+});
+
+describe('heartbeat while the upstream is silent', () => {
+  it('sends the headers and keepalive comments before the first output, then the answer', async () => {
+    await harness.close();
+    harness = await startStreamHarness({ env: { STREAM_HEARTBEAT_MS: '40' } });
+    // Each event comes 150 ms after the one before: the upstream says nothing a client can show for a while.
+    harness.fake.enqueue({ kind: 'stream', events: textAnswer(['Thought ', 'long.']).events, delayMs: 150 });
+
+    const reply = await postChat(harness, streamRequest());
+    expect(reply.status).toBe(200);
+    const text = await reply.text();
+    // The role chunk goes out with the headers, then comments keep the connection busy until the text.
+    expect(text).toMatch(/^data: [^\n]*"role":"assistant"[^\n]*\n\n(: keepalive\n\n)+data: /);
+    const frames = text.replace(/: keepalive\n\n/g, '');
+    expect(contentOf(streamChunks(frames))).toBe('Thought long.');
+    expect(dataFrames(frames).at(-1)).toBe('[DONE]');
+  });
+});

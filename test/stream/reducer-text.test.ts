@@ -36,7 +36,6 @@ describe('stream reducer: envelope and role', () => {
         created: CREATED_AT,
         model: MODEL,
         service_tier: 'auto',
-        system_fingerprint: null,
         choices: [{ index: 0, delta: ROLE_DELTA, logprobs: null, finish_reason: null }],
       },
     ]);
