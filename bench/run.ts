@@ -6,12 +6,16 @@
  *   1. non-stream round trip, direct vs through the adapter (p50/p99 latency, requests per second)
  *   2. streamed answer of 200 deltas, direct vs through the adapter (time to first chunk, total)
  *   3. the pure stream reducer alone (events per second)
- *   4. memory per open stream: 300 streams held open mid-answer (the adapter process's RSS growth)
+ *   4. memory per open stream, and whether it stays flat over rounds of abandoned streams
  *
- * The fake upstream and the adapter (built, `dist/server.js`) each run in their own process.
+ * The fake upstream runs in its own process; for 1-2 the built adapter (`dist/server.js`) does too.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/http/logging.js';
 import { createStreamState, step } from '../src/stream/reducer.js';
 import { toResponsesRequest } from '../src/translate/request.js';
 import { messageItem, responseObject, textStreamEvents } from '../test/helpers/fake-upstream.js';
@@ -109,8 +113,8 @@ const deltas = Array.from({ length: 200 }, (_, index) => (index === 0 ? 'word' :
 const chatBody = (stream: boolean) =>
   JSON.stringify({ model: 'gpt-test', stream, messages: [{ role: 'user', content: 'Say word 200 times.' }] });
 const responsesBody = (stream: boolean) => JSON.stringify({ model: 'gpt-test', stream, input: 'Say word 200 times.' });
-const post = (url: string, body: string) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' }, body });
+const post = (url: string, body: string, signal?: AbortSignal) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' }, body, signal: signal ?? null });
 
 const progress = (stage: string) => process.stderr.write(`bench: ${stage}\n`);
 
@@ -176,38 +180,52 @@ progress('reducer');
 }
 
 progress('memory per open stream');
-// 4. Memory per open stream, read from the adapter's own process.
+// 4. Memory per open stream: the adapter runs in this process (started with --expose-gc) so its
+// heap can be read after a full collection; the fake upstream stays in its own process. Five
+// rounds of 300 streams held open mid-answer, then abandoned: flat means the heap after each round
+// stays where the first round left it.
 {
   pair.stop();
-  pair = await startPair(8);
-  const open = 300;
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const before = residentKiB(pair.adapterPid);
-  const controllers = Array.from({ length: open }, () => new AbortController());
-  await Promise.all(
-    controllers.map(async (controller) => {
-      const reply = await fetch(`${pair.adapterUrl}/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
-        body: chatBody(true),
-        signal: controller.signal,
-      });
-      await reply.body!.getReader().read(); // the first chunk has arrived: the stream is live
-    }),
-  );
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const during = residentKiB(pair.adapterPid);
-  for (const controller of controllers) controller.abort();
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  const after = residentKiB(pair.adapterPid);
-  results.memory = {
-    openStreams: open,
-    adapterRssBeforeMiB: Number((before / 1024).toFixed(1)),
-    adapterRssWithStreamsOpenMiB: Number((during / 1024).toFixed(1)),
-    adapterRssAfterCloseMiB: Number((after / 1024).toFixed(1)),
-    rssPerOpenStreamKiB: Number(((during - before) / open).toFixed(1)),
+  const upstream = await startProcess(['--import', 'tsx', 'bench/fake-upstream-process.ts'], { HOLD_AFTER: '8' });
+  const app = createApp({ config: loadConfig({ UPSTREAM_BASE_URL: upstream.line, UPSTREAM_API_KEY: 'sk-bench' }), logger: createLogger('silent') });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/chat/completions`;
+  const collect = async () => {
+    for (let pass = 0; pass < 3; pass++) {
+      global.gc?.();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return process.memoryUsage().heapUsed / 1024;
   };
-  pair.stop();
+  const open = 300;
+  const heapAfterRoundMiB: number[] = [];
+  let perStream = 0;
+  for (let round = 0; round < 5; round++) {
+    const before = await collect();
+    const controllers = Array.from({ length: open }, () => new AbortController());
+    await Promise.all(
+      controllers.map(async (controller) => {
+        const reply = await post(url, chatBody(true), controller.signal);
+        await reply.body!.getReader().read(); // the first chunk has arrived: the stream is live
+      }),
+    );
+    const during = await collect();
+    if (round === 0) perStream = (during - before) / open;
+    for (const controller of controllers) controller.abort();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    heapAfterRoundMiB.push(Number(((await collect()) / 1024).toFixed(2)));
+  }
+  results.memory = {
+    openStreamsPerRound: open,
+    note: 'heap after full GC; the per-stream figure includes the client side of each socket (same process)',
+    heapPerOpenStreamKiB: Number(perStream.toFixed(1)),
+    heapAfterEachRoundMiB: heapAfterRoundMiB,
+    growthFromSecondToLastRoundMiB: Number((heapAfterRoundMiB.at(-1)! - heapAfterRoundMiB[1]!).toFixed(2)),
+  };
+  server.closeAllConnections();
+  server.close();
+  upstream.child.kill();
 }
 
 console.log(JSON.stringify(results, null, 2));

@@ -71,9 +71,17 @@ const userMessage = z.strictObject({
   content: z.union([z.string(), z.array(userContentPart).min(1)]),
   name,
 });
+// Assistant history is what the model said earlier, echoed back: agent frameworks (the OpenAI Agents
+// SDK) copy the earlier answer's keys (`annotations`, `role`, `tool_calls`...) onto its text parts.
+// Those keys carry nothing to replay, so they are stripped instead of refused.
+const assistantContentPart = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text: z.string(), prompt_cache_breakpoint: promptCacheBreakpoint }),
+  z.object({ type: z.literal('refusal'), refusal: z.string() }),
+]);
+
 const assistantMessage = z.strictObject({
   role: z.literal('assistant'),
-  content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textPart, refusalPart]))]).nullish(),
+  content: z.union([z.string(), z.array(assistantContentPart)]).nullish(),
   refusal: z.string().nullish(),
   tool_calls: z.array(toolCall).nullish(),
   function_call: z.strictObject({ name: z.string().min(1), arguments: z.string() }).nullish(),
