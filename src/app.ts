@@ -4,9 +4,14 @@ import type { Config } from './config.js';
 import { requireClientKey } from './http/auth.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { createLogger, requestLogging } from './http/logging.js';
+import { AdapterMetrics } from './metrics/adapter-metrics.js';
+import { metricsRouter, requestMetrics } from './metrics/http.js';
+import { MemoryReasoningStore } from './reasoning/memory-store.js';
+import { ReasoningContinuity } from './reasoning/continuity.js';
 import { chatCompletionsRouter } from './routes/chat-completions.js';
 import { healthRouter } from './routes/health.js';
 import { modelsRouter } from './routes/models.js';
+import { responsesRouter } from './routes/responses.js';
 import { UpstreamClient, type Fetch } from './upstream/client.js';
 
 export interface AppDependencies {
@@ -17,24 +22,34 @@ export interface AppDependencies {
 
 /** The whole service as an Express app; tests run it in-process against a fake upstream. */
 export function createApp({ config, fetch = globalThis.fetch, logger = createLogger(config.logLevel) }: AppDependencies): Express {
+  const metrics = new AdapterMetrics();
   const upstream = new UpstreamClient({
     baseUrl: config.upstreamBaseUrl,
     apiKey: config.upstreamApiKey,
-    fetch,
+    fetch: metrics.timedFetch(fetch),
     timeoutMs: config.upstreamTimeoutMs,
     retries: config.upstreamRetries,
   });
+
+  const continuity = new ReasoningContinuity(
+    new MemoryReasoningStore(config.reasoningCacheBytes, config.reasoningCacheTtlMs),
+    config.reasoningModels,
+    config.reasoningContinuity,
+  );
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLogging(logger));
   app.use(healthRouter());
+  // Before the client-key check: scrapers need no key. Scrapes themselves are not counted.
+  if (config.metrics) app.use(metricsRouter(metrics), requestMetrics(metrics));
   if (config.adapterApiKeys.length > 0) app.use(requireClientKey(config.adapterApiKeys));
   // Hand-written curl loops often omit the content type: any body is read as JSON.
   app.use(express.json({ limit: config.bodyLimit, type: () => true }));
-  app.use(chatCompletionsRouter(config, upstream));
+  app.use(chatCompletionsRouter(config, upstream, continuity, metrics));
   app.use(modelsRouter(upstream));
+  app.use(responsesRouter(upstream));
   app.use(notFound());
   app.use(errorHandler());
   return app;

@@ -1,3 +1,5 @@
+import { DEFAULT_REASONING_MODELS } from './reasoning/continuity.js';
+
 /** Service configuration, read once from the environment. */
 export interface Config {
   port: number;
@@ -23,8 +25,16 @@ export interface Config {
   maxChoices: number;
   reasoningContent: boolean;
   reasoningSummary: 'auto' | 'concise' | 'detailed' | undefined;
+  /** Keep reasoning models' encrypted reasoning across a client's tool loop. */
+  reasoningContinuity: boolean;
+  /** Which models are asked for encrypted reasoning. */
+  reasoningModels: RegExp;
+  reasoningCacheBytes: number;
+  reasoningCacheTtlMs: number;
   bodyLimit: string;
   logLevel: string;
+  /** Serve Prometheus metrics on `GET /metrics` (METRICS=off removes the route). */
+  metrics: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -48,8 +58,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxChoices: integer(env, 'MAX_CHOICES', 8, 1),
     reasoningContent: env.REASONING_CONTENT === undefined ? true : flag(env.REASONING_CONTENT),
     reasoningSummary: reasoningSummary(env.REASONING_SUMMARY),
+    reasoningContinuity: env.REASONING_CONTINUITY === undefined ? true : flag(env.REASONING_CONTINUITY),
+    reasoningModels: pattern(env, 'REASONING_MODELS', DEFAULT_REASONING_MODELS),
+    reasoningCacheBytes: integer(env, 'REASONING_CACHE_MB', 64, 1) * 1024 * 1024,
+    reasoningCacheTtlMs: integer(env, 'REASONING_CACHE_TTL_S', 3600, 1) * 1000,
     bodyLimit: bodyLimit(env.BODY_LIMIT || '25mb'),
     logLevel: env.LOG_LEVEL || 'info',
+    metrics: env.METRICS === undefined ? true : flag(env.METRICS),
   };
   if (config.adapterApiKeys.length > 0 && !config.upstreamApiKey) {
     throw new ConfigError('ADAPTER_API_KEYS needs UPSTREAM_API_KEY: client keys must never be forwarded upstream.');
@@ -94,6 +109,16 @@ function baseUrl(raw: string): string {
     throw new ConfigError('UPSTREAM_BASE_URL must not contain credentials; set UPSTREAM_API_KEY instead.');
   }
   return url.toString().replace(/\/+$/, '');
+}
+
+function pattern(env: NodeJS.ProcessEnv, name: string, fallback: RegExp): RegExp {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  try {
+    return new RegExp(raw, 'i');
+  } catch {
+    throw new ConfigError(`${name} is not a valid regular expression: '${raw}'.`);
+  }
 }
 
 function reasoningSummary(raw: string | undefined): Config['reasoningSummary'] {

@@ -1,6 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../config.js';
+import type { ReasoningContinuity } from '../reasoning/continuity.js';
 import { invalidRequest } from '../http/errors.js';
+import type { AdapterMetrics } from '../metrics/adapter-metrics.js';
 import { parseChatRequest } from '../schema/validate.js';
 import { toResponsesRequest, type TranslatedRequest } from '../translate/request.js';
 import { assembleCompletion, toChatChoice, type ResponseTranslationOptions } from '../translate/response.js';
@@ -8,7 +10,7 @@ import type { UpstreamClient } from '../upstream/client.js';
 import { callOptionsFor } from './call-options.js';
 import { serveChatStream } from './chat-stream.js';
 
-export function chatCompletionsRouter(config: Config, upstream: UpstreamClient): Router {
+export function chatCompletionsRouter(config: Config, upstream: UpstreamClient, continuity: ReasoningContinuity, metrics: AdapterMetrics): Router {
   const router = Router();
   const answerOptions: ResponseTranslationOptions = { reasoningContent: config.reasoningContent };
 
@@ -22,20 +24,28 @@ export function chatCompletionsRouter(config: Config, upstream: UpstreamClient):
       throw invalidRequest(`n may be at most ${config.maxChoices} on this adapter (each choice is one upstream call).`, 'n');
     }
     announceWarnings(request, response, translated);
+    metrics.countTranslation(translated);
 
     const controller = new AbortController();
     const call = callOptionsFor(request, response, controller);
+    const prepared = await continuity.prepare(translated.request);
     if (translated.context.stream) {
-      await serveChatStream({ response, upstream, translated, call, controller, config, answerOptions, log: request.log });
+      await serveChatStream({ response, upstream, translated, prepared, continuity, call, controller, config, answerOptions, metrics, log: request.log });
       return;
     }
     try {
       // `n` > 1 is emulated: one upstream call per choice, all at once.
       const replies = await Promise.all(
-        Array.from({ length: translated.context.n }, () => upstream.createResponse(translated.request, call)),
+        Array.from({ length: translated.context.n }, () =>
+          continuity.send(prepared, translated.request, (body) => upstream.createResponse(body, call)),
+        ),
       );
+      for (const reply of replies) await continuity.capture(translated.request.model, reply.response);
       const choices = replies.map((reply, index) => toChatChoice(reply.response, translated.context, answerOptions, index));
       response.set(replies[0]!.headers).json(assembleCompletion(replies.map((reply) => reply.response), choices));
+    } catch (error) {
+      metrics.countUpstreamError(error);
+      throw error;
     } finally {
       controller.abort(); // ends sibling calls when one of several failed
     }

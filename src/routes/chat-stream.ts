@@ -1,8 +1,10 @@
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { PreparedRequest, ReasoningContinuity } from '../reasoning/continuity.js';
 import { HttpError } from '../http/errors.js';
 import { SseWriter } from '../http/sse-writer.js';
+import type { AdapterMetrics } from '../metrics/adapter-metrics.js';
 import { createStreamState, finish, step, type StepResult, type StreamState } from '../stream/reducer.js';
 import { readUpstreamEvents } from '../stream/sse-events.js';
 import type { TranslatedRequest } from '../translate/request.js';
@@ -15,10 +17,14 @@ interface StreamArguments {
   response: Response;
   upstream: UpstreamClient;
   translated: TranslatedRequest;
+  /** The upstream request with reasoning continuity applied. */
+  prepared: PreparedRequest;
+  continuity: ReasoningContinuity;
   call: CallOptions;
   controller: AbortController;
   config: Config;
   answerOptions: ResponseTranslationOptions;
+  metrics: AdapterMetrics;
   log: Logger;
 }
 
@@ -28,9 +34,10 @@ interface StreamArguments {
  * as one `data: {"error": ...}` frame. With `n` > 1 the choices' streams are interleaved.
  */
 export async function serveChatStream(args: StreamArguments): Promise<void> {
-  const { response, upstream, translated, call, controller, config, answerOptions, log } = args;
+  const { response, upstream, translated, prepared, continuity, call, controller, config, answerOptions, log } = args;
   const { context } = translated;
   const writer = new SseWriter(response);
+  const streamMetrics = args.metrics.trackStream(response);
   const states = Array.from({ length: context.n }, (_, index) =>
     createStreamState(context, answerOptions, index, translated.request.model),
   );
@@ -57,6 +64,7 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
       if (writer.isOpen) await writer.send(chunk);
       else held.push(chunk);
     }
+    if (state.hasOutput) streamMetrics.outputStarted();
     if (state.hasOutput || result.end?.kind === 'finished') await commit();
   };
 
@@ -64,6 +72,9 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
     let result: StepResult = { chunks: [] };
     for await (const event of readUpstreamEvents(reply.body, config.streamIdleTimeoutMs)) {
       if (failure) return;
+      if (event.type === 'response.completed' || event.type === 'response.incomplete') {
+        await continuity.capture(translated.request.model, event.response ?? {});
+      }
       if (result.end) {
         // A stop sequence ended the text, but the client asked for usage: read on, sending nothing,
         // until the upstream reports what it billed.
@@ -82,6 +93,7 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
       await deliver(result, state);
     }
     if (state.unknownEvents > 0) log.debug({ unknownEvents: state.unknownEvents }, 'unknown upstream events ignored');
+    args.metrics.countUnknownEvents(state.unknownEvents);
     if (result.end?.kind === 'failed') throw result.end.error;
   };
 
@@ -95,7 +107,9 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
   try {
     // Every choice's upstream must answer before anything is written, so that a refusal of any of
     // them (a 429 is likely with several calls at once) reaches the client as an HTTP status.
-    const replies = await Promise.all(states.map(() => upstream.createResponseStream(translated.request, call)));
+    const replies = await Promise.all(
+      states.map(() => continuity.send(prepared, translated.request, (body) => upstream.createResponseStream(body, call))),
+    );
     upstreamHeaders = replies[0]!.headers;
     await Promise.all(
       replies.map((reply, index) =>
@@ -113,6 +127,7 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
   }
 
   if (call.signal.aborted && response.destroyed) return; // the client left; nothing to say
+  if (failure) args.metrics.countUpstreamError(failure);
   if (failure) {
     if (!writer.isOpen) throw failure; // rendered with its status by the error handler
     log.warn({ error: failure.toBody().error }, 'stream ended by an upstream error');

@@ -91,6 +91,9 @@ const assistantMessage = z.strictObject({
   reasoning_content: z.string().nullish(),
   // Some clients echo the annotations they received.
   annotations: z.array(z.unknown()).nullish(),
+  // The official SDK's stream helper and `parse()` add `parsed` to the message they return, and
+  // applications push that message back as history.
+  parsed: z.unknown().optional(),
 });
 const toolMessage = z.strictObject({
   role: z.literal('tool'),

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { invalidRequest, type HttpError } from '../http/errors.js';
 import { chatRequestSchema, type ChatRequest } from './chat-request.js';
+import { checkJsonLimits } from './json-limits.js';
 
 type Issue = z.core.$ZodIssue;
 type Path = ReadonlyArray<PropertyKey>;
@@ -11,8 +12,10 @@ export function parseChatRequest(body: unknown): ChatRequest {
     throw invalidRequest('The request body must be a JSON object.', null);
   }
   const result = chatRequestSchema.safeParse(body);
-  if (result.success) return result.data;
-  throw issueToError(result.error.issues[0]!, body);
+  if (!result.success) throw issueToError(result.error.issues[0]!, body);
+  // After the schema, so a key it knows to be unknown is reported as such; it cannot overflow on depth.
+  checkJsonLimits(body, formatParam);
+  return result.data;
 }
 
 export function formatParam(path: Path): string {

@@ -20,6 +20,8 @@ export interface PartState {
   /** Where this text part starts in the choice's concatenated content (for annotation offsets). */
   offset: number;
   textSeen: boolean;
+  /** Annotations of this part already sent (the finished item may carry more). */
+  annotationsSent: number;
 }
 
 export type StreamEnd = { kind: 'finished'; finishReason: FinishReason } | { kind: 'failed'; error: HttpError };

@@ -11,7 +11,7 @@ export function partState(state: StreamState, itemId: unknown, contentIndex: unk
   const key = `${String(itemId)}:${String(contentIndex ?? 0)}`;
   let part = state.parts.get(key);
   if (!part) {
-    part = { offset: -1, textSeen: false };
+    part = { offset: -1, textSeen: false, annotationsSent: 0 };
     state.parts.set(key, part);
   }
   return part;
@@ -101,8 +101,13 @@ export function deliverWholeMessage(state: StreamState, item: UpstreamOutputItem
   const itemId = item.id;
   if (!itemId) return;
   (item.content ?? []).forEach((part, index) => {
-    if (part.type === 'output_text' && part.text && !partState(state, itemId, index).textSeen) {
-      onText(state, itemId, index, part.text, part.logprobs, out);
+    if (part.type === 'output_text') {
+      if (part.text && !partState(state, itemId, index).textSeen) onText(state, itemId, index, part.text, part.logprobs, out);
+      // Annotations no event carried (a relay may send them only on the finished item).
+      const annotations = part.annotations ?? [];
+      for (const annotation of annotations.slice(partState(state, itemId, index).annotationsSent)) {
+        onAnnotation(state, { item_id: itemId, content_index: index, annotation }, out);
+      }
     } else if (part.type === 'refusal' && part.refusal && !refusalPart(state, itemId, index).textSeen) {
       onRefusal(state, itemId, index, part.refusal, out);
     }
@@ -113,6 +118,7 @@ export function onAnnotation(state: StreamState, event: UpstreamEvent, out: Chat
   const part = partState(state, event.item_id, event.content_index);
   const offset = part.offset >= 0 ? part.offset : state.textLength;
   const annotation = event.annotation ? toChatAnnotation(event.annotation, offset) : undefined;
+  part.annotationsSent++;
   if (annotation && !state.stop?.stopped) emit(state, out, { annotations: [annotation] });
 }
 

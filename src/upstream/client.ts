@@ -39,10 +39,10 @@ export class UpstreamClient {
     const timeout = new Deadline(this.options.timeoutMs, call.signal);
     try {
       const reply = await this.post('/responses', body, call, timeout.signal);
-      const response = parseResponseObject(await reply.text());
+      const response = parseResponseObject(await readBody(reply, timeout.signal));
       return { response, headers: passedBackHeaders(reply.headers) };
     } catch (error) {
-      throw timeout.explain(error);
+      throw this.redact(timeout.explain(error), call);
     } finally {
       timeout.clear();
     }
@@ -64,7 +64,7 @@ export class UpstreamClient {
       }
       return { body: reply.body, headers: passedBackHeaders(reply.headers) };
     } catch (error) {
-      throw timeout.explain(error);
+      throw this.redact(timeout.explain(error), call);
     } finally {
       timeout.clear();
     }
@@ -76,13 +76,15 @@ export class UpstreamClient {
     try {
       const reply = await this.send(path, { method: 'GET', headers: this.headers(call, 'application/json') }, timeout.signal, call.signal);
       if (isRedirect(reply.status)) throw redirectError(reply);
+      const body = await readBody(reply, timeout.signal);
       return {
         status: reply.status,
-        body: await reply.text(),
+        // Passed on as it is, so an error body quoting a key is the one place to scrub it.
+        body: reply.ok ? body : this.redactText(body, call),
         contentType: reply.headers.get('content-type') ?? 'application/json',
       };
     } catch (error) {
-      throw timeout.explain(error);
+      throw this.redact(timeout.explain(error), call);
     } finally {
       timeout.clear();
     }
@@ -120,6 +122,24 @@ export class UpstreamClient {
     }
   }
 
+  /**
+   * Some relays answer a bad key by quoting it in full: keep keys out of what the client is told
+   * and of what is logged.
+   */
+  private redact(error: unknown, call: CallOptions): unknown {
+    if (error instanceof HttpError) error.message = this.redactText(error.message, call);
+    return error;
+  }
+
+  private redactText(text: string, call: CallOptions): string {
+    let redacted = text;
+    for (const secret of [this.options.apiKey, call.authorization?.replace(/^Bearer\s+/i, '')]) {
+      // A few characters would match ordinary words; real keys are far longer.
+      if (secret && secret.length >= 8) redacted = redacted.replaceAll(secret, '[redacted]');
+    }
+    return redacted;
+  }
+
   private headers(call: CallOptions, accept: string): Record<string, string> {
     const headers: Record<string, string> = { accept, 'x-client-request-id': call.requestId };
     if (this.options.apiKey) {
@@ -129,6 +149,48 @@ export class UpstreamClient {
       Object.assign(headers, call.forwardedHeaders);
     }
     return headers;
+  }
+
+  /**
+   * A call forwarded as it is (the `/v1/responses` passthrough): every upstream status comes back
+   * with the headers worth passing on, `content-type` and the body. An event stream is returned
+   * still streaming (the deadline covers its headers); any other body is read within the deadline.
+   */
+  async forward(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    request: { body?: unknown; query?: Array<[string, string]>; accept: string },
+    call: CallOptions,
+  ): Promise<{ status: number; headers: Record<string, string>; body: ReadableStream<Uint8Array> | Uint8Array }> {
+    const timeout = new Deadline(this.options.timeoutMs, call.signal);
+    const query = (request.query ?? []).map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+    const headers = this.headers(call, request.accept);
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      const reply = await this.send(
+        query.length > 0 ? `${path}?${query.join('&')}` : path,
+        { method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body) },
+        timeout.signal,
+        call.signal,
+      );
+      if (isRedirect(reply.status)) throw redirectError(reply);
+      const passed = passedBackHeaders(reply.headers);
+      const contentType = reply.headers.get('content-type');
+      if (contentType !== null) passed['content-type'] = contentType;
+      if (reply.body && contentType?.includes('text/event-stream')) return { status: reply.status, headers: passed, body: reply.body };
+      let body = new Uint8Array(await reply.arrayBuffer());
+      const key = this.options.apiKey;
+      // Some relays quote a refused key in full: the adapter's own key must never reach a client.
+      if (!reply.ok && key && key.length >= 8) {
+        const text = new TextDecoder().decode(body);
+        if (text.includes(key)) body = new TextEncoder().encode(text.replaceAll(key, '[redacted]'));
+      }
+      return { status: reply.status, headers: passed, body };
+    } catch (error) {
+      throw this.redact(timeout.explain(error), call);
+    } finally {
+      timeout.clear();
+    }
   }
 }
 
@@ -207,6 +269,24 @@ function parseResponseObject(text: string): UpstreamResponse {
   const output = typeof body === 'object' && body !== null ? (body as { output?: unknown }).output : undefined;
   if (Array.isArray(output)) return body as UpstreamResponse;
   throw protocolOrEmbeddedError(text, 'The upstream answered with a body that is not a Response object.');
+}
+
+/**
+ * The body of an answer that has begun. A failure here is not "unreachable": the upstream answered
+ * and the connection broke (not retried: the upstream may already have done the work). Aborts are
+ * left for the caller's Deadline to explain (timeout or client gone).
+ */
+async function readBody(reply: Response, signal: AbortSignal): Promise<string> {
+  try {
+    return await reply.text();
+  } catch (error) {
+    if (signal.aborted) throw error;
+    const broken = new HttpError(502, 'The upstream connection broke while it was sending the response.', {
+      code: 'upstream_connection_broken',
+    });
+    broken.cause = error;
+    throw broken;
+  }
 }
 
 function isRedirect(status: number): boolean {

@@ -76,6 +76,9 @@ describe('the body sent upstream', () => {
     expect(harness.fake.requests).toHaveLength(1);
     expect(harness.fake.requests[0]!.body).toMatchInlineSnapshot(`
       {
+        "include": [
+          "reasoning.encrypted_content",
+        ],
         "input": [
           {
             "content": [

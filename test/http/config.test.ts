@@ -1,3 +1,4 @@
+import { DEFAULT_REASONING_MODELS } from '../../src/reasoning/continuity.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -20,6 +21,11 @@ describe('loadConfig', () => {
       maxChoices: 8,
       reasoningContent: true,
       reasoningSummary: undefined,
+      reasoningContinuity: true,
+      reasoningModels: DEFAULT_REASONING_MODELS,
+      reasoningCacheBytes: 64 * 1024 * 1024,
+      reasoningCacheTtlMs: 3_600_000,
+      metrics: true,
       bodyLimit: '25mb',
       logLevel: 'info',
     });
@@ -40,6 +46,11 @@ describe('loadConfig', () => {
       MAX_CHOICES: '3',
       REASONING_CONTENT: 'off',
       REASONING_SUMMARY: 'detailed',
+      REASONING_CONTINUITY: 'off',
+      REASONING_MODELS: '^my-thinker',
+      REASONING_CACHE_MB: '8',
+      REASONING_CACHE_TTL_S: '60',
+      METRICS: 'off',
       BODY_LIMIT: '1mb',
       LOG_LEVEL: 'debug',
     });
@@ -57,6 +68,11 @@ describe('loadConfig', () => {
       maxChoices: 3,
       reasoningContent: false,
       reasoningSummary: 'detailed',
+      reasoningContinuity: false,
+      reasoningModels: /^my-thinker/i,
+      reasoningCacheBytes: 8 * 1024 * 1024,
+      reasoningCacheTtlMs: 60_000,
+      metrics: false,
       bodyLimit: '1mb',
       logLevel: 'debug',
     });

@@ -32,3 +32,19 @@ describe('malformed upstream output', () => {
     expect(end).toEqual({ kind: 'finished', finishReason: 'stop' });
   });
 });
+
+describe('messages delivered whole in a stream', () => {
+  const citation = { type: 'url_citation', start_index: 4, end_index: 10, url: 'https://example.com', title: 'Example' };
+  const whole = { type: 'message', id: 'msg_whole', role: 'assistant', content: [{ type: 'output_text', text: 'See source', annotations: [citation] }] };
+
+  it.each([
+    ['only in output_item.done', [created(), { type: 'response.output_item.done', output_index: 0, item: whole }, completed()]],
+    ['only in the terminal output', [created(), completed([whole])]],
+  ])('keep their citations (%s)', (_name, events) => {
+    const { chunks } = runReducer(events as never[], context);
+    expect(joinedContent(chunks)).toBe('See source');
+    expect(chunks.flatMap((chunk) => chunk.choices[0]?.delta.annotations ?? [])).toEqual([
+      { type: 'url_citation', url_citation: { start_index: 4, end_index: 10, url: 'https://example.com', title: 'Example' } },
+    ]);
+  });
+});

@@ -1,0 +1,168 @@
+import type { ServerResponse } from 'node:http';
+import { HttpError } from '../http/errors.js';
+import type { TranslatedRequest } from '../translate/request.js';
+import type { Fetch } from '../upstream/client.js';
+import { Counter, Gauge, Histogram, Registry } from './registry.js';
+
+/** From a fast upstream answer to a long reasoning run. */
+const SECONDS_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+/** The adapter's own codes for upstream failures; any other failure is labelled by its HTTP status. */
+const ADAPTER_ERROR_CODES = new Set([
+  'upstream_unreachable',
+  'upstream_timeout',
+  'upstream_idle_timeout',
+  'upstream_protocol_error',
+  'upstream_stream_truncated',
+  'upstream_stream_broken',
+  'upstream_redirect',
+  'upstream_cancelled',
+]);
+
+export type RequestMode = 'stream' | 'json';
+
+/** Times a stream from its start to its first output. */
+export class StreamTracker {
+  private readonly startedAt = performance.now();
+  private outputSeen = false;
+
+  constructor(private readonly timeToFirstToken: Histogram) {}
+
+  /** Call whenever a choice has output; only the first call is timed. */
+  outputStarted(): void {
+    if (this.outputSeen) return;
+    this.outputSeen = true;
+    this.timeToFirstToken.observe({}, secondsSince(this.startedAt));
+  }
+}
+
+/**
+ * The adapter's operations metrics, one set per app. Labels never hold models, keys, request ids
+ * or content: only routes, modes, status classes, codes and parameter names, all bounded.
+ */
+export class AdapterMetrics {
+  private readonly registry = new Registry();
+  private readonly requests = this.registry.register(
+    new Counter(
+      'chat_adapter_requests_total',
+      'Client requests by route, mode (stream or json) and status class.',
+      ['route', 'mode', 'status_class'],
+    ),
+  );
+  private readonly requestDuration = this.registry.register(
+    new Histogram(
+      'chat_adapter_request_duration_seconds',
+      'Time from a client request to the end of its answer.',
+      ['route', 'mode'],
+      SECONDS_BUCKETS,
+    ),
+  );
+  private readonly upstreamDuration = this.registry.register(
+    new Histogram(
+      'chat_adapter_upstream_request_duration_seconds',
+      'Time until the upstream answered with headers, by its HTTP status.',
+      ['status'],
+      SECONDS_BUCKETS,
+    ),
+  );
+  private readonly timeToFirstToken = this.registry.register(
+    new Histogram(
+      'chat_adapter_time_to_first_token_seconds',
+      'Time from the start of a stream to its first content, tool call or reasoning chunk.',
+      [],
+      SECONDS_BUCKETS,
+    ),
+  );
+  private readonly upstreamErrors = this.registry.register(
+    new Counter(
+      'chat_adapter_upstream_errors_total',
+      "Client requests failed by the upstream, by the adapter's error code or the upstream HTTP status.",
+      ['code'],
+    ),
+  );
+  private readonly clientDisconnects = this.registry.register(
+    new Counter('chat_adapter_client_disconnects_total', 'Streams whose client closed the connection before the end.'),
+  );
+  private readonly parameterWarnings = this.registry.register(
+    new Counter(
+      'chat_adapter_parameter_warnings_total',
+      'Chat parameters dropped or adjusted, by parameter name without indexes.',
+      ['param'],
+    ),
+  );
+  private readonly emulatedFeatures = this.registry.register(
+    new Counter('chat_adapter_emulated_features_total', 'Requests using a Chat feature the adapter emulates.', ['feature']),
+  );
+  private readonly unknownEvents = this.registry.register(
+    new Counter('chat_adapter_unknown_upstream_events_total', 'Upstream stream events of unknown types, ignored.'),
+  );
+  private readonly openStreams = this.registry.register(new Gauge('chat_adapter_open_streams', 'Streams being served now.'));
+
+  render(): string {
+    return this.registry.render();
+  }
+
+  requestEnded(route: string, mode: RequestMode, statusClass: string, seconds: number): void {
+    this.requests.inc({ route, mode, status_class: statusClass });
+    this.requestDuration.observe({ route, mode }, seconds);
+  }
+
+  /** `fetch` that times each upstream call until its headers arrive. */
+  timedFetch(fetch: Fetch): Fetch {
+    return async (input, init) => {
+      const startedAt = performance.now();
+      const reply = await fetch(input, init);
+      this.upstreamDuration.observe({ status: String(reply.status) }, secondsSince(startedAt));
+      return reply;
+    };
+  }
+
+  /** Counts the dropped or adjusted parameters and the emulated features of a request. */
+  countTranslation({ warnings, context }: TranslatedRequest): void {
+    for (const warning of warnings) this.parameterWarnings.inc({ param: parameterName(warning.param) });
+    if (context.n > 1) this.emulatedFeatures.inc({ feature: 'n' });
+    if (context.stop.length > 0) this.emulatedFeatures.inc({ feature: 'stop' });
+    if (context.includeUsage) this.emulatedFeatures.inc({ feature: 'include_usage' });
+  }
+
+  /** Counts an error a request failed with, when the upstream caused it. */
+  countUpstreamError(error: unknown): void {
+    if (!(error instanceof HttpError) || error.code === 'client_closed') return;
+    const code = error.code !== null && ADAPTER_ERROR_CODES.has(error.code) ? error.code : String(error.status);
+    this.upstreamErrors.inc({ code });
+  }
+
+  countUnknownEvents(count: number): void {
+    if (count > 0) this.unknownEvents.inc({}, count);
+  }
+
+  /**
+   * Counts an open stream until its response closes, and a disconnect when the client closed it.
+   * One listener and one small object per stream: thousands may be open at once.
+   */
+  trackStream(response: ServerResponse): StreamTracker {
+    if (response.closed) {
+      this.clientDisconnects.inc({});
+    } else {
+      this.openStreams.add({}, 1);
+      response.on('close', () => {
+        this.openStreams.add({}, -1);
+        if (!response.writableFinished) this.clientDisconnects.inc({});
+      });
+    }
+    return new StreamTracker(this.timeToFirstToken);
+  }
+}
+
+/**
+ * `messages[3].name` -> `messages.name`: one label value per parameter, whatever the index. A path
+ * with anything but parameter names in it (a key the client chose) is `other`, to stay bounded.
+ */
+export function parameterName(param: string): string {
+  const name = param.replace(/\[\d+\]/g, '');
+  return /^[a-z_]+(\.[a-z_]+)*$/.test(name) ? name : 'other';
+}
+
+export function secondsSince(startedAt: number): number {
+  return (performance.now() - startedAt) / 1000;
+}

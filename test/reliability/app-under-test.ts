@@ -1,0 +1,121 @@
+/**
+ * The whole app listening on 127.0.0.1 in front of a given upstream, with its logs captured, so
+ * reliability tests can use real sockets (aborts, resets, raw bytes) and read what was logged.
+ */
+import { request, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/http/logging.js';
+
+export type LogLine = Record<string, any>;
+
+export interface AppUnderTest {
+  /** Base URL including `/v1`. */
+  url: string;
+  port: number;
+  post(body: unknown, init?: RequestInit): Promise<Response>;
+  logText(): string;
+  logLines(): LogLine[];
+  /** Error codes the logs mention (`err.code` on request lines, `error.code` on stream lines). */
+  loggedErrorCodes(): string[];
+  /** Client connections the app holds open. */
+  openConnections(): number;
+  close(): Promise<void>;
+}
+
+export async function startAppUnderTest(options: { upstreamUrl: string; env?: Record<string, string> }): Promise<AppUnderTest> {
+  const written: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      written.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const config = loadConfig({
+    UPSTREAM_BASE_URL: options.upstreamUrl,
+    UPSTREAM_RETRIES: '0',
+    STREAM_HEARTBEAT_MS: '0',
+    ...options.env,
+  });
+  const app = createApp({ config, logger: createLogger('trace', destination) });
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const connections = new Set<Socket>();
+  server.on('connection', (socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}/v1`;
+
+  const logText = () => written.join('');
+  const logLines = () =>
+    logText()
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as LogLine);
+
+  return {
+    url,
+    port,
+    post: (body, init = {}) =>
+      fetch(`${url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
+        ...init,
+      }),
+    logText,
+    logLines,
+    loggedErrorCodes: () =>
+      logLines()
+        .map((line) => line.err?.code ?? line.error?.code)
+        .filter((code): code is string => typeof code === 'string'),
+    openConnections: () => connections.size,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/**
+ * One request on its own connection with exactly the given target and headers (no URL
+ * normalisation, any Host, hop-by-hop headers, chunked bodies), as a hostile client would send it.
+ */
+export function rawRequest(
+  port: number,
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer; chunked?: boolean },
+): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const client = request(
+      { host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path, headers: options.headers, agent: false, setHost: !options.headers?.host },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => resolve({ status: answer.statusCode ?? 0, headers: answer.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        answer.on('error', reject);
+      },
+    );
+    client.on('error', reject);
+    if (options.body === undefined) {
+      client.end();
+    } else if (options.chunked) {
+      // No content-length: node sends `transfer-encoding: chunked`, one chunk per kilobyte.
+      const body = Buffer.from(options.body);
+      for (let start = 0; start < body.length; start += 1024) client.write(body.subarray(start, start + 1024));
+      client.end();
+    } else {
+      client.setHeader('content-length', Buffer.byteLength(options.body));
+      client.end(options.body);
+    }
+  });
+}
