@@ -39,7 +39,7 @@ export class UpstreamClient {
     const timeout = new Deadline(this.options.timeoutMs, call.signal);
     try {
       const reply = await this.post('/responses', body, call, timeout.signal);
-      const response = parseResponseObject(await readBody(reply, timeout.signal));
+      const response = parseResponseObject(await readBody(() => reply.text(), timeout.signal));
       return { response, headers: passedBackHeaders(reply.headers) };
     } catch (error) {
       throw this.redact(timeout.explain(error), call);
@@ -76,7 +76,7 @@ export class UpstreamClient {
     try {
       const reply = await this.send(path, { method: 'GET', headers: this.headers(call, 'application/json') }, timeout.signal, call.signal);
       if (isRedirect(reply.status)) throw redirectError(reply);
-      const body = await readBody(reply, timeout.signal);
+      const body = await readBody(() => reply.text(), timeout.signal);
       return {
         status: reply.status,
         // Passed on as it is, so an error body quoting a key is the one place to scrub it.
@@ -178,14 +178,12 @@ export class UpstreamClient {
       const contentType = reply.headers.get('content-type');
       if (contentType !== null) passed['content-type'] = contentType;
       if (reply.body && contentType?.includes('text/event-stream')) return { status: reply.status, headers: passed, body: reply.body };
-      let body = new Uint8Array(await reply.arrayBuffer());
-      const key = this.options.apiKey;
-      // Some relays quote a refused key in full: the adapter's own key must never reach a client.
-      if (!reply.ok && key && key.length >= 8) {
-        const text = new TextDecoder().decode(body);
-        if (text.includes(key)) body = new TextEncoder().encode(text.replaceAll(key, '[redacted]'));
-      }
-      return { status: reply.status, headers: passed, body };
+      const body = new Uint8Array(await readBody(() => reply.arrayBuffer(), timeout.signal));
+      // Success bodies pass byte for byte; error bodies may quote a key (see `redact`).
+      if (reply.ok) return { status: reply.status, headers: passed, body };
+      const text = new TextDecoder().decode(body);
+      const redacted = this.redactText(text, call);
+      return { status: reply.status, headers: passed, body: redacted === text ? body : new TextEncoder().encode(redacted) };
     } catch (error) {
       throw this.redact(timeout.explain(error), call);
     } finally {
@@ -276,9 +274,9 @@ function parseResponseObject(text: string): UpstreamResponse {
  * and the connection broke (not retried: the upstream may already have done the work). Aborts are
  * left for the caller's Deadline to explain (timeout or client gone).
  */
-async function readBody(reply: Response, signal: AbortSignal): Promise<string> {
+async function readBody<Body>(read: () => Promise<Body>, signal: AbortSignal): Promise<Body> {
   try {
-    return await reply.text();
+    return await read();
   } catch (error) {
     if (signal.aborted) throw error;
     const broken = new HttpError(502, 'The upstream connection broke while it was sending the response.', {
