@@ -26,6 +26,13 @@ export class HttpError extends Error {
     this.headers = options.headers ?? {};
   }
 
+  /** The same error naming another parameter. */
+  withParam(param: string | null): HttpError {
+    const copy = new HttpError(this.status, this.message, { type: this.type, param, code: this.code, headers: this.headers });
+    copy.cause = this.cause;
+    return copy;
+  }
+
   toBody(): OpenAIErrorBody {
     return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
   }

@@ -5,6 +5,7 @@ import { invalidRequest } from '../http/errors.js';
 import type { AdapterMetrics } from '../metrics/adapter-metrics.js';
 import { parseChatRequest } from '../schema/validate.js';
 import { toResponsesRequest, type TranslatedRequest } from '../translate/request.js';
+import { inChatTerms } from '../translate/upstream-param.js';
 import { assembleCompletion, toChatChoice, type ResponseTranslationOptions } from '../translate/response.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import { callOptionsFor } from './call-options.js';
@@ -37,7 +38,11 @@ export function chatCompletionsRouter(config: Config, upstream: UpstreamClient, 
       // `n` > 1 is emulated: one upstream call per choice, all at once.
       const replies = await Promise.all(
         Array.from({ length: translated.context.n }, () =>
-          continuity.send(prepared, translated.request, (body) => upstream.createResponse(body, call)),
+          continuity.send(prepared, translated.request, (body) =>
+            upstream.createResponse(body, call).catch((error: unknown) => {
+              throw inChatTerms(error, body, translated.origins);
+            }),
+          ),
         ),
       );
       for (const reply of replies) await continuity.capture(translated.request.model, reply.response);

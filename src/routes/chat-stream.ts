@@ -7,6 +7,7 @@ import { SseWriter } from '../http/sse-writer.js';
 import type { AdapterMetrics } from '../metrics/adapter-metrics.js';
 import { createStreamState, finish, step, type StepResult, type StreamState } from '../stream/reducer.js';
 import { readUpstreamEvents } from '../stream/sse-events.js';
+import { inChatTerms } from '../translate/upstream-param.js';
 import type { TranslatedRequest } from '../translate/request.js';
 import type { ResponseTranslationOptions } from '../translate/response.js';
 import { sumChatUsage, toChatUsage } from '../translate/usage.js';
@@ -108,7 +109,13 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
     // Every choice's upstream must answer before anything is written, so that a refusal of any of
     // them (a 429 is likely with several calls at once) reaches the client as an HTTP status.
     const replies = await Promise.all(
-      states.map(() => continuity.send(prepared, translated.request, (body) => upstream.createResponseStream(body, call))),
+      states.map(() =>
+        continuity.send(prepared, translated.request, (body) =>
+          upstream.createResponseStream(body, call).catch((error: unknown) => {
+            throw inChatTerms(error, body, translated.origins);
+          }),
+        ),
+      ),
     );
     upstreamHeaders = replies[0]!.headers;
     await Promise.all(

@@ -17,6 +17,8 @@ import type { WarningCollector } from './warnings.js';
 export interface TranslatedMessages {
   instructions: string | undefined;
   input: InputItem[];
+  /** The Chat message each input item came from (`messages[3]`), to name it in upstream errors. */
+  origins: Map<InputItem, string>;
 }
 
 type TextLike = string | Array<{ type: 'text'; text: string; prompt_cache_breakpoint?: unknown }>;
@@ -35,7 +37,7 @@ export function translateMessages(messages: ChatRequestMessage[], warnings: Warn
   const pendingLegacyCalls: Array<{ name: string; callId: string }> = [];
   let leading = true;
 
-  messages.forEach((message, index) => {
+  const translateMessage = (message: ChatRequestMessage, index: number): void => {
     const at = `messages[${index}]`;
     // A function message's name pairs it with its call; a tool message's name repeats the called
     // function's, which its call id already identifies. Other names would be lost.
@@ -122,11 +124,19 @@ export function translateMessages(messages: ChatRequestMessage[], warnings: Warn
       default:
         return message satisfies never;
     }
+  };
+
+  const origins = new Map<InputItem, string>();
+  messages.forEach((message, index) => {
+    const start = input.length;
+    translateMessage(message, index);
+    for (const item of input.slice(start)) origins.set(item, `messages[${index}]`);
   });
 
   return {
     instructions: instructionTexts.length > 0 ? instructionTexts.join('\n\n') : undefined,
     input,
+    origins,
   };
 }
 

@@ -3,6 +3,7 @@ import type { ChatRequest } from '../schema/chat-request.js';
 import type { ResponsesRequest, TextFormat } from '../types/responses.js';
 import { translateMessages } from './messages.js';
 import { translateTools } from './tools.js';
+import type { ParamOrigins } from './upstream-param.js';
 import { WarningCollector, type AdapterWarning } from './warnings.js';
 
 /** The Responses API refuses `max_output_tokens` below this. */
@@ -32,6 +33,8 @@ export interface TranslatedRequest {
   request: ResponsesRequest;
   warnings: AdapterWarning[];
   context: ChatContext;
+  /** Where the parts of `request` came from, to name Chat fields in upstream errors. */
+  origins: ParamOrigins;
 }
 
 /** Translates a validated Chat Completions request into one Responses request. Pure. */
@@ -40,7 +43,7 @@ export function toResponsesRequest(chat: ChatRequest, options: RequestTranslatio
   rejectUnservable(chat);
   dropUnsupported(chat, warnings);
 
-  const { instructions, input } = translateMessages(chat.messages, warnings);
+  const { instructions, input, origins: itemOrigins } = translateMessages(chat.messages, warnings);
   const { tools, toolChoice, legacyFunctions } = translateTools(chat);
 
   const request: ResponsesRequest = {
@@ -105,6 +108,17 @@ export function toResponsesRequest(chat: ChatRequest, options: RequestTranslatio
   return {
     request,
     warnings: warnings.warnings,
+    origins: {
+      items: itemOrigins,
+      maxTokens: chat.max_completion_tokens != null ? 'max_completion_tokens' : chat.max_tokens != null ? 'max_tokens' : undefined,
+      tools: [
+        ...(legacyFunctions
+          ? (chat.functions ?? []).map((_, index) => `functions[${index}]`)
+          : (chat.tools ?? []).map((tool, index) => `tools[${index}].${tool.type}`)),
+        ...(chat.web_search_options ? ['web_search_options'] : []),
+      ],
+      toolChoice: chat.function_call != null ? 'function_call' : 'tool_choice',
+    },
     context: {
       n: chat.n ?? 1,
       stream: chat.stream === true,

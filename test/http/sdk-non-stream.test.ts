@@ -137,15 +137,18 @@ describe('errors through the official SDK', () => {
       status: 400,
       errorClass: OpenAI.BadRequestError,
       error: { message: "Invalid 'input[0].content': string too long.", type: 'invalid_request_error', param: 'input[0].content', code: 'string_above_max_length' },
+      // The upstream points into the Responses request; the client is told its own field.
+      clientParam: 'messages[0]' as string | null,
       headers: {} as Record<string, string>,
     },
     {
       status: 429,
       errorClass: OpenAI.RateLimitError,
       error: { message: 'Rate limit reached for gpt-test on requests per min (RPM).', type: 'requests', param: null, code: 'rate_limit_exceeded' },
+      clientParam: null,
       headers: { 'retry-after': '3' },
     },
-  ])('surfaces an upstream $status as $errorClass.name', async ({ status, errorClass, error, headers }) => {
+  ])('surfaces an upstream $status as $errorClass.name', async ({ status, errorClass, error, clientParam, headers }) => {
     harness.fake.enqueue({ kind: 'json', status, headers, body: { error } });
 
     const thrown = await create().catch((caught: unknown) => caught);
@@ -155,9 +158,9 @@ describe('errors through the official SDK', () => {
     expect({ status: apiError.status, message: apiError.message, error: apiError.error, code: apiError.code, param: apiError.param }).toEqual({
       status,
       message: `${status} ${error.message}`,
-      error,
+      error: { ...error, param: clientParam },
       code: error.code,
-      param: error.param,
+      param: clientParam,
     });
     for (const [name, value] of Object.entries(headers)) expect(apiError.headers?.get(name)).toBe(value);
     expect(harness.fake.requests).toHaveLength(1);

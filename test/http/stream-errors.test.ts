@@ -53,19 +53,20 @@ async function sseFrames(reply: Response): Promise<string[]> {
 
 describe('upstream errors before the stream starts', () => {
   it.each([
-    { status: 400, type: 'invalid_request_error', code: 'invalid_value', param: 'input', message: "Invalid value: 'x'." },
-    { status: 401, type: 'invalid_request_error', code: 'invalid_api_key', param: null, message: 'Incorrect API key provided.' },
-    { status: 429, type: 'requests', code: 'rate_limit_exceeded', param: null, message: 'Rate limit reached for requests.' },
-    { status: 500, type: 'server_error', code: null, param: null, message: 'The server had an error while processing your request.' },
-    { status: 503, type: 'server_error', code: null, param: null, message: 'The engine is currently overloaded.' },
-  ])('answers HTTP $status with the upstream error as JSON, not SSE', async ({ status, ...error }) => {
+    // `input` is the Responses name; the client is told `messages`.
+    { status: 400, type: 'invalid_request_error', code: 'invalid_value', param: 'input', message: "Invalid value: 'x'.", clientParam: 'messages' },
+    { status: 401, type: 'invalid_request_error', code: 'invalid_api_key', param: null, message: 'Incorrect API key provided.', clientParam: null },
+    { status: 429, type: 'requests', code: 'rate_limit_exceeded', param: null, message: 'Rate limit reached for requests.', clientParam: null },
+    { status: 500, type: 'server_error', code: null, param: null, message: 'The server had an error while processing your request.', clientParam: null },
+    { status: 503, type: 'server_error', code: null, param: null, message: 'The engine is currently overloaded.', clientParam: null },
+  ])('answers HTTP $status with the upstream error as JSON, not SSE', async ({ status, clientParam, ...error }) => {
     harness.fake.enqueue({ kind: 'json', status, body: { error } });
 
     const reply = await postChat(harness, streamRequest());
 
     expect(reply.status).toBe(status);
     expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await reply.json()).toEqual({ error });
+    expect(await reply.json()).toEqual({ error: { ...error, param: clientParam } });
   });
 });
 
