@@ -55,7 +55,8 @@ export class UpstreamClient {
   async createResponseStream(body: ResponsesRequest, call: CallOptions): Promise<StreamingReply> {
     const timeout = new Deadline(this.options.timeoutMs, call.signal);
     try {
-      const reply = await this.post('/responses', body, call, call.signal, timeout.signal);
+      // The deadline's signal stays live after the headers (client aborts still end the body); only its timer stops.
+      const reply = await this.post('/responses', body, call, timeout.signal);
       if (!reply.body) throw new HttpError(502, 'The upstream answered without a body.', { code: 'upstream_protocol_error' });
       const contentType = reply.headers.get('content-type') ?? '';
       if (!contentType.includes('text/event-stream')) {
@@ -95,14 +96,13 @@ export class UpstreamClient {
     body: ResponsesRequest,
     call: CallOptions,
     signal: AbortSignal,
-    headersSignal?: AbortSignal,
   ): Promise<Response> {
     const accept = body.stream ? 'text/event-stream' : 'application/json';
     const headers = { ...this.headers(call, accept), 'content-type': 'application/json' };
     const reply = await this.send(
       path,
       { method: 'POST', headers, body: JSON.stringify(body) },
-      headersSignal ? AbortSignal.any([signal, headersSignal]) : signal,
+      signal,
       call.signal,
     );
     if (!reply.ok) throw await errorFromReply(reply);
@@ -196,20 +196,28 @@ export class UpstreamClient {
 class Deadline {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
-  readonly signal: AbortSignal;
+  private timedOut = false;
+  /** Aborted by the timer or by the client. */
+  readonly signal = this.controller.signal;
 
   constructor(private readonly ms: number, private readonly clientSignal: AbortSignal) {
-    this.timer = setTimeout(() => this.controller.abort(), ms);
-    this.signal = AbortSignal.any([clientSignal, this.controller.signal]);
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort();
+    }, ms);
+    // A listener, not AbortSignal.any: that costs tens of microseconds per call on Node 20.
+    if (clientSignal.aborted) this.controller.abort();
+    else clientSignal.addEventListener('abort', () => this.controller.abort(), { once: true });
   }
 
+  /** Stops the timer; client aborts still reach `signal` (a stream body outlives its deadline). */
   clear(): void {
     clearTimeout(this.timer);
   }
 
   explain(error: unknown): unknown {
     if (error instanceof HttpError) return error;
-    if (this.controller.signal.aborted && !this.clientSignal.aborted) {
+    if (this.timedOut && !this.clientSignal.aborted) {
       return new HttpError(504, `The upstream did not answer within ${this.ms} ms.`, { code: 'upstream_timeout' });
     }
     if (this.clientSignal.aborted) return new ClientGoneError();
