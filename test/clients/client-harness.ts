@@ -2,12 +2,12 @@
  * The adapter listening on a real port in front of the fake upstream, so third-party client
  * libraries can be pointed at it exactly as a user would point them at api.openai.com.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/http/logging.js';
 import { startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fake-upstream.js';
+import { listenOnLoopback } from '../helpers/listening-app.js';
+import { startForEachTest } from '../helpers/per-test.js';
 
 export interface ClientHarness {
   fake: FakeUpstream;
@@ -21,16 +21,11 @@ export interface ClientHarness {
 export async function startClientHarness(): Promise<ClientHarness> {
   const fake = await startFakeUpstream();
   const app = createApp({ config: loadConfig({ UPSTREAM_BASE_URL: fake.url }), logger: createLogger('silent') });
-  const server: Server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', () => resolve());
-    server.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(app);
 
   return {
     fake,
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: listening.url,
     upstreamBody(index) {
       const posts = fake.requests.filter((request) => request.method === 'POST' && request.path === '/v1/responses');
       const request = posts[index];
@@ -38,18 +33,13 @@ export async function startClientHarness(): Promise<ClientHarness> {
       return request.body;
     },
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
       await fake.close();
     },
   };
 }
 
-/** An upstream rate-limit reply with the real error body shape. */
-export function rateLimitReply(message: string) {
-  return {
-    kind: 'json' as const,
-    status: 429,
-    body: { error: { message, type: 'requests', param: null, code: 'rate_limit_exceeded' } },
-  };
+/** A fresh harness for every test of the file; call the getter inside a test or a later hook. */
+export function useClientHarness(): () => ClientHarness {
+  return startForEachTest(startClientHarness);
 }

@@ -2,42 +2,26 @@ import type { AIMessageChunk } from '@langchain/core/messages';
 import { HumanMessage, ToolMessage } from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
 import { ChatOpenAI } from '@langchain/openai';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  functionCallItem,
-  functionCallStreamEvents,
-  messageItem,
-  responseObject,
-  textStreamEvents,
-} from '../helpers/fake-upstream.js';
-import { rateLimitReply, startClientHarness, type ClientHarness } from './client-harness.js';
+import { functionCallStreamEvents, messageItem, responseObject } from '../helpers/fake-upstream.js';
+import { useClientHarness } from './client-harness.js';
+import { billedAnswer, billedStream, parisRoundTrip, quotaErrorMidStream, rateLimited } from './upstream-replies.js';
 
-let harness: ClientHarness;
+const harness = useClientHarness();
 let chat: ChatOpenAI;
 
-beforeEach(async () => {
-  harness = await startClientHarness();
+beforeEach(() => {
   chat = new ChatOpenAI({
     model: 'gpt-4.1-mini',
     apiKey: 'sk-langchain-user',
-    configuration: { baseURL: harness.baseUrl },
+    configuration: { baseURL: harness().baseUrl },
     useResponsesApi: false,
     maxRetries: 0,
   });
 });
-afterEach(async () => {
-  await harness.close();
-});
 
-const upstreamUsage = {
-  input_tokens: 37,
-  input_tokens_details: { cached_tokens: 5 },
-  output_tokens: 12,
-  output_tokens_details: { reasoning_tokens: 3 },
-  total_tokens: 49,
-};
-// The same numbers in LangChain's vocabulary, worked out by hand from upstreamUsage.
+// The same numbers in LangChain's vocabulary, worked out by hand from upstreamUsage (upstream-replies.ts).
 const reportedUsage = {
   input_tokens: 37,
   output_tokens: 12,
@@ -64,7 +48,7 @@ function merge(chunks: AIMessageChunk[]): AIMessageChunk {
 
 describe('LangChain ChatOpenAI (Chat Completions) through the adapter', () => {
   it('invoke returns the upstream text and usage', async () => {
-    harness.fake.enqueue({ kind: 'json', body: responseObject({ output: [messageItem('Bonjour !')], usage: upstreamUsage }) });
+    harness().fake.enqueue(billedAnswer('Bonjour !'));
 
     const message = await chat.invoke([
       ['system', 'Answer in French.'],
@@ -74,31 +58,27 @@ describe('LangChain ChatOpenAI (Chat Completions) through the adapter', () => {
     expect(message.content).toBe('Bonjour !');
     expect(message.usage_metadata).toMatchObject(reportedUsage);
     expect(message.response_metadata).toMatchObject({ finish_reason: 'stop' });
-    expect(harness.upstreamBody(0)).toMatchObject({
+    expect(harness().upstreamBody(0)).toMatchObject({
       model: 'gpt-4.1-mini',
       instructions: 'Answer in French.',
       input: [{ type: 'message', role: 'user', content: 'Say hello.' }],
     });
-    expect(harness.fake.requests[0]!.headers.authorization).toBe('Bearer sk-langchain-user');
+    expect(harness().fake.requests[0]!.headers.authorization).toBe('Bearer sk-langchain-user');
   });
 
   it('stream yields the upstream deltas one by one and a usage chunk', async () => {
     const deltas = ['Once', ' upon', ' a time', '.'];
-    const response = responseObject({ output: [messageItem(deltas.join(''))], usage: upstreamUsage });
-    harness.fake.enqueue({ kind: 'stream', events: textStreamEvents(response, deltas) });
+    harness().fake.enqueue(billedStream(deltas));
 
     const chunks = await collect(await chat.stream('Tell a story.'));
 
     expect(chunks.map((chunk) => chunk.content).filter((content) => content !== '')).toEqual(deltas);
     expect(merge(chunks).usage_metadata).toMatchObject(reportedUsage);
-    expect(harness.upstreamBody(0)).toMatchObject({ stream: true });
+    expect(harness().upstreamBody(0)).toMatchObject({ stream: true });
   });
 
   it('parses a tool call and sends the ToolMessage back upstream as a string output', async () => {
-    harness.fake.enqueue(
-      { kind: 'json', body: responseObject({ output: [functionCallItem('get_weather', '{"city":"Paris"}', 'call_paris_1')] }) },
-      { kind: 'json', body: responseObject({ output: [messageItem('It is 21 °C in Paris.')] }) },
-    );
+    harness().fake.enqueue(...parisRoundTrip('It is 21 °C in Paris.'));
     const withTools = chat.bindTools([weatherTool]);
     const question = new HumanMessage('Weather in Paris?');
 
@@ -108,10 +88,10 @@ describe('LangChain ChatOpenAI (Chat Completions) through the adapter', () => {
     const second = await withTools.invoke([question, first, toolMessage]);
 
     expect(second.content).toBe('It is 21 °C in Paris.');
-    expect(harness.upstreamBody(0).tools).toMatchObject([
+    expect(harness().upstreamBody(0).tools).toMatchObject([
       { type: 'function', name: 'get_weather', description: 'Current weather in a city' },
     ]);
-    expect(harness.upstreamBody(1).input).toEqual([
+    expect(harness().upstreamBody(1).input).toEqual([
       { type: 'message', role: 'user', content: 'Weather in Paris?' },
       { type: 'function_call', call_id: 'call_paris_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
       { type: 'function_call_output', call_id: 'call_paris_1', output: '{"city":"Paris","celsius":21}' },
@@ -121,7 +101,7 @@ describe('LangChain ChatOpenAI (Chat Completions) through the adapter', () => {
   it('streams parallel tool-call chunks that merge into the parsed calls', async () => {
     const osloFragments = ['{"ci', 'ty":"Os', 'lo"}'];
     const limaFragments = ['{"city":', '"Lima"}'];
-    harness.fake.enqueue({
+    harness().fake.enqueue({
       kind: 'stream',
       events: functionCallStreamEvents(responseObject(), [
         { name: 'get_weather', args: osloFragments, callId: 'call_oslo_1' },
@@ -146,7 +126,7 @@ describe('LangChain ChatOpenAI (Chat Completions) through the adapter', () => {
   });
 
   it('withStructuredOutput (jsonSchema) parses the answer and the schema reaches upstream flattened', async () => {
-    harness.fake.enqueue({ kind: 'json', body: responseObject({ output: [messageItem('{"city":"Rome","celsius":25}')] }) });
+    harness().fake.enqueue({ kind: 'json', body: responseObject({ output: [messageItem('{"city":"Rome","celsius":25}')] }) });
     const weather = z.object({ city: z.string(), celsius: z.number() });
 
     const result = await chat
@@ -154,7 +134,7 @@ describe('LangChain ChatOpenAI (Chat Completions) through the adapter', () => {
       .invoke('Weather in Rome as JSON.');
 
     expect(result.parsed).toEqual({ city: 'Rome', celsius: 25 });
-    expect(harness.upstreamBody(0).text.format).toMatchObject({
+    expect(harness().upstreamBody(0).text.format).toMatchObject({
       type: 'json_schema',
       name: 'weather',
       strict: true,
@@ -168,10 +148,7 @@ describe('LangChain ChatOpenAI (Chat Completions) through the adapter', () => {
 
   it('stream throws the upstream message when the upstream fails after the first deltas', async () => {
     const message = 'You exceeded your current quota, please check your plan and billing details.';
-    const partial = textStreamEvents(responseObject({ output: [messageItem('Partial answer')] }), ['Partial ', 'answer']);
-    const failure = { type: 'error', error: { type: 'insufficient_quota', code: 'insufficient_quota', message, param: null } };
-    // created, in_progress, item added, part added, then the two deltas.
-    harness.fake.enqueue({ kind: 'stream', events: [...partial.slice(0, 6), failure] });
+    harness().fake.enqueue(quotaErrorMidStream(message));
     const received: unknown[] = [];
 
     const error = await (async () => {
@@ -190,7 +167,7 @@ describe('LangChain ChatOpenAI (Chat Completions) through the adapter', () => {
     ['stream', async () => collect(await chat.stream('Hi'))],
   ])('%s surfaces an upstream 429 with its message', async (_name, call) => {
     const message = 'Rate limit reached for gpt-4.1-mini on tokens per min (TPM): Limit 30000, Used 30000.';
-    harness.fake.enqueue(rateLimitReply(message));
+    harness().fake.enqueue(rateLimited(message));
 
     const error = await call().then(
       () => undefined,

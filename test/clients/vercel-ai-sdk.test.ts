@@ -1,39 +1,23 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { APICallError, generateObject, generateText, stepCountIs, streamText, tool } from 'ai';
 import type { LanguageModel } from 'ai';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  functionCallItem,
-  functionCallStreamEvents,
-  messageItem,
-  responseObject,
-  textStreamEvents,
-} from '../helpers/fake-upstream.js';
-import { rateLimitReply, startClientHarness, type ClientHarness } from './client-harness.js';
+import { functionCallItem, messageItem, responseObject } from '../helpers/fake-upstream.js';
+import { useClientHarness } from './client-harness.js';
+import { billedAnswer, billedStream, osloStreamedRoundTrip, parisRoundTrip, quotaErrorMidStream, rateLimited } from './upstream-replies.js';
 
-let harness: ClientHarness;
+const harness = useClientHarness();
 let chatModel: (modelId: string) => LanguageModel;
 let model: LanguageModel;
 
-beforeEach(async () => {
-  harness = await startClientHarness();
+beforeEach(() => {
   // `.chat()` is the Chat Completions model; the default export speaks the Responses API.
-  chatModel = (modelId) => createOpenAI({ baseURL: harness.baseUrl, apiKey: 'sk-vercel-user' }).chat(modelId);
+  chatModel = (modelId) => createOpenAI({ baseURL: harness().baseUrl, apiKey: 'sk-vercel-user' }).chat(modelId);
   model = chatModel('gpt-5-mini');
 });
-afterEach(async () => {
-  await harness.close();
-});
 
-const upstreamUsage = {
-  input_tokens: 37,
-  input_tokens_details: { cached_tokens: 5 },
-  output_tokens: 12,
-  output_tokens_details: { reasoning_tokens: 3 },
-  total_tokens: 49,
-};
-// The same numbers in the AI SDK's vocabulary, worked out by hand from upstreamUsage.
+// The same numbers in the AI SDK's vocabulary, worked out by hand from upstreamUsage (upstream-replies.ts).
 const reportedUsage = {
   inputTokens: 37,
   inputTokenDetails: { noCacheTokens: 32, cacheReadTokens: 5, cacheWriteTokens: undefined },
@@ -54,7 +38,7 @@ function weatherTool() {
 
 describe('Vercel AI SDK chat model through the adapter', () => {
   it('generateText returns the upstream text and usage', async () => {
-    harness.fake.enqueue({ kind: 'json', body: responseObject({ output: [messageItem('Bonjour !')], usage: upstreamUsage }) });
+    harness().fake.enqueue(billedAnswer('Bonjour !'));
 
     const result = await generateText({
       model,
@@ -67,20 +51,19 @@ describe('Vercel AI SDK chat model through the adapter', () => {
     expect(result.text).toBe('Bonjour !');
     expect(result.finishReason).toBe('stop');
     expect(result.usage).toMatchObject(reportedUsage);
-    expect(harness.upstreamBody(0)).toMatchObject({
+    expect(harness().upstreamBody(0)).toMatchObject({
       model: 'gpt-5-mini',
       instructions: 'Answer in French.',
       input: [{ type: 'message', role: 'user', content: 'Say hello.' }],
       max_output_tokens: 300,
       store: false,
     });
-    expect(harness.fake.requests[0]!.headers.authorization).toBe('Bearer sk-vercel-user');
+    expect(harness().fake.requests[0]!.headers.authorization).toBe('Bearer sk-vercel-user');
   });
 
   it('streamText yields the upstream deltas one by one, then usage and finish reason', async () => {
     const deltas = ['Once', ' upon', ' a time', '.'];
-    const response = responseObject({ output: [messageItem(deltas.join(''))], usage: upstreamUsage });
-    harness.fake.enqueue({ kind: 'stream', events: textStreamEvents(response, deltas) });
+    harness().fake.enqueue(billedStream(deltas));
 
     const result = streamText({ model, prompt: 'Tell a story.', maxRetries: 0 });
     const received: string[] = [];
@@ -89,14 +72,11 @@ describe('Vercel AI SDK chat model through the adapter', () => {
     expect(received).toEqual(deltas);
     expect(await result.finishReason).toBe('stop');
     expect(await result.usage).toMatchObject(reportedUsage);
-    expect(harness.upstreamBody(0)).toMatchObject({ stream: true });
+    expect(harness().upstreamBody(0)).toMatchObject({ stream: true });
   });
 
   it('generateText runs a tool and sends its result back upstream as a string output', async () => {
-    harness.fake.enqueue(
-      { kind: 'json', body: responseObject({ output: [functionCallItem('get_weather', '{"city":"Paris"}', 'call_paris_1')] }) },
-      { kind: 'json', body: responseObject({ output: [messageItem('It is 21 °C in Paris.')] }) },
-    );
+    harness().fake.enqueue(...parisRoundTrip('It is 21 °C in Paris.'));
 
     const result = await generateText({
       model,
@@ -111,10 +91,10 @@ describe('Vercel AI SDK chat model through the adapter', () => {
     expect(result.steps[0]!.toolCalls).toMatchObject([
       { type: 'tool-call', toolCallId: 'call_paris_1', toolName: 'get_weather', input: { city: 'Paris' } },
     ]);
-    expect(harness.upstreamBody(0).tools).toMatchObject([
+    expect(harness().upstreamBody(0).tools).toMatchObject([
       { type: 'function', name: 'get_weather', description: 'Current weather in a city' },
     ]);
-    expect(harness.upstreamBody(1).input).toEqual([
+    expect(harness().upstreamBody(1).input).toEqual([
       { type: 'message', role: 'user', content: 'Weather in Paris?' },
       { type: 'function_call', call_id: 'call_paris_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
       { type: 'function_call_output', call_id: 'call_paris_1', output: '{"city":"Paris","celsius":21}' },
@@ -122,15 +102,7 @@ describe('Vercel AI SDK chat model through the adapter', () => {
   });
 
   it('streamText assembles streamed tool-call arguments and continues after the tool result', async () => {
-    harness.fake.enqueue(
-      {
-        kind: 'stream',
-        events: functionCallStreamEvents(responseObject(), [
-          { name: 'get_weather', args: ['{"ci', 'ty":"Os', 'lo"}'], callId: 'call_oslo_1' },
-        ]),
-      },
-      { kind: 'stream', events: textStreamEvents(responseObject({ output: [messageItem('Cold: 21 °C.')] }), ['Cold:', ' 21 °C.']) },
-    );
+    harness().fake.enqueue(...osloStreamedRoundTrip(['Cold:', ' 21 °C.']));
 
     const result = streamText({
       model,
@@ -146,14 +118,14 @@ describe('Vercel AI SDK chat model through the adapter', () => {
     expect(inputDeltas).toEqual(['{"ci', 'ty":"Os', 'lo"}']);
     expect(steps[0]!.toolCalls).toMatchObject([{ toolCallId: 'call_oslo_1', toolName: 'get_weather', input: { city: 'Oslo' } }]);
     expect(await result.text).toBe('Cold: 21 °C.');
-    expect(harness.upstreamBody(1).input.slice(1)).toEqual([
+    expect(harness().upstreamBody(1).input.slice(1)).toEqual([
       { type: 'function_call', call_id: 'call_oslo_1', name: 'get_weather', arguments: '{"city":"Oslo"}' },
       { type: 'function_call_output', call_id: 'call_oslo_1', output: '{"city":"Oslo","celsius":21}' },
     ]);
   });
 
   it('generateObject parses the answer and the schema reaches upstream flattened', async () => {
-    harness.fake.enqueue({ kind: 'json', body: responseObject({ output: [messageItem('{"city":"Rome","celsius":25}')] }) });
+    harness().fake.enqueue({ kind: 'json', body: responseObject({ output: [messageItem('{"city":"Rome","celsius":25}')] }) });
 
     const result = await generateObject({
       model,
@@ -168,7 +140,7 @@ describe('Vercel AI SDK chat model through the adapter', () => {
     const sent = result.request.body as { response_format: { type: string; json_schema: Record<string, any> } };
     const { name, schema, strict } = sent.response_format.json_schema;
     expect(sent.response_format.type).toBe('json_schema');
-    expect(harness.upstreamBody(0).text.format).toEqual({ type: 'json_schema', name: 'weather', schema, strict });
+    expect(harness().upstreamBody(0).text.format).toEqual({ type: 'json_schema', name: 'weather', schema, strict });
     expect({ name, strict, properties: schema.properties }).toEqual({
       name: 'weather',
       strict: true,
@@ -177,7 +149,7 @@ describe('Vercel AI SDK chat model through the adapter', () => {
   });
 
   it('a named toolChoice reaches upstream flattened and the forced call is parsed', async () => {
-    harness.fake.enqueue({
+    harness().fake.enqueue({
       kind: 'json',
       body: responseObject({ output: [functionCallItem('get_weather', '{"city":"Lima"}', 'call_lima_1')] }),
     });
@@ -191,7 +163,7 @@ describe('Vercel AI SDK chat model through the adapter', () => {
     });
 
     expect(result.toolCalls).toMatchObject([{ toolCallId: 'call_lima_1', toolName: 'get_weather', input: { city: 'Lima' } }]);
-    expect(harness.upstreamBody(0)).toMatchObject({
+    expect(harness().upstreamBody(0)).toMatchObject({
       tool_choice: { type: 'function', name: 'get_weather' },
       // The library sends no `strict`: Chat's default (false) must be made explicit upstream.
       tools: [{ type: 'function', name: 'get_weather', strict: false }],
@@ -199,21 +171,18 @@ describe('Vercel AI SDK chat model through the adapter', () => {
   });
 
   it('shows dropped settings in the response headers the library exposes', async () => {
-    harness.fake.enqueue({ kind: 'json', body: responseObject({ output: [messageItem('Four.')] }) });
+    harness().fake.enqueue({ kind: 'json', body: responseObject({ output: [messageItem('Four.')] }) });
 
     const result = await generateText({ model: chatModel('gpt-4.1'), prompt: '2+2?', seed: 7, maxRetries: 0 });
 
     expect(result.text).toBe('Four.');
     expect(result.response.headers?.['x-adapter-warnings']).toBe('seed');
-    expect(harness.upstreamBody(0)).not.toHaveProperty('seed');
+    expect(harness().upstreamBody(0)).not.toHaveProperty('seed');
   });
 
   it('streamText reports an upstream failure after the first deltas as an error part', async () => {
     const message = 'You exceeded your current quota, please check your plan and billing details.';
-    const partial = textStreamEvents(responseObject({ output: [messageItem('Partial answer')] }), ['Partial ', 'answer']);
-    const failure = { type: 'error', error: { type: 'insufficient_quota', code: 'insufficient_quota', message, param: null } };
-    // created, in_progress, item added, part added, then the two deltas.
-    harness.fake.enqueue({ kind: 'stream', events: [...partial.slice(0, 6), failure] });
+    harness().fake.enqueue(quotaErrorMidStream(message));
 
     const result = streamText({ model, prompt: 'Hi', maxRetries: 0, onError: () => undefined });
     const parts: Array<{ type: string; text?: string; error?: unknown }> = [];
@@ -228,7 +197,7 @@ describe('Vercel AI SDK chat model through the adapter', () => {
     ['streamText', () => firstStreamError(streamText({ model, prompt: 'Hi', maxRetries: 0, onError: () => undefined }).fullStream)],
   ])('%s surfaces an upstream 429 with its message', async (_name, callAndCatch) => {
     const message = 'Rate limit reached for gpt-5-mini on tokens per min (TPM): Limit 30000, Used 30000.';
-    harness.fake.enqueue(rateLimitReply(message));
+    harness().fake.enqueue(rateLimited(message));
 
     const error = await callAndCatch();
 

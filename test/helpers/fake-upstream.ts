@@ -17,6 +17,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { responsesUsage } from './usage-objects.js';
 
 export interface RecordedRequest {
   method: string;
@@ -614,13 +615,7 @@ export function responseObject(
     top_logprobs: 0,
     top_p: 1,
     truncation: 'disabled',
-    usage: {
-      input_tokens: 11,
-      input_tokens_details: { cached_tokens: 0 },
-      output_tokens: 10,
-      output_tokens_details: { reasoning_tokens: 0 },
-      total_tokens: 21,
-    },
+    usage: responsesUsage(11, 10),
     user: null,
     metadata: {},
     ...overrides,

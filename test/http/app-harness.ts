@@ -2,16 +2,12 @@
  * The whole app in-process against the real fake upstream, with its logs captured, for the HTTP
  * tests. `startHarness(env)` reads the config from `env` exactly as the server does.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/http/logging.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-
-export type LogLine = Record<string, any>;
+import { captureLogs, listenOnLoopback, type ListeningApp, type LogLine } from '../helpers/listening-app.js';
 
 export interface Harness {
   fake: FakeUpstream;
@@ -34,45 +30,28 @@ export const LEVEL = { debug: 20, info: 30, warn: 40, error: 50 } as const;
 
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const fake = await startFakeUpstream();
-  const chunks: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      chunks.push(chunk.toString('utf8'));
-      callback();
-    },
-  });
+  const logs = captureLogs();
   const config = loadConfig({ UPSTREAM_BASE_URL: fake.url, UPSTREAM_RETRIES: '0', LOG_LEVEL: 'trace', ...env });
-  const app = createApp({ config, logger: createLogger(config.logLevel, destination) });
-  const servers: Server[] = [];
-
-  const logText = () => chunks.join('');
-  const logLines = () =>
-    logText()
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => JSON.parse(line) as LogLine);
+  const app = createApp({ config, logger: createLogger(config.logLevel, logs.destination) });
+  const servers: ListeningApp[] = [];
 
   return {
     fake,
     app,
-    logText,
-    logLines,
+    logText: logs.text,
+    logLines: logs.lines,
     async requestLog(requestId) {
-      const [line] = await eventually(() => logLines().filter((candidate) => candidate.req?.id === requestId && candidate.res), 1);
+      const [line] = await eventually(() => logs.lines().filter((candidate) => candidate.req?.id === requestId && candidate.res), 1);
       return line!;
     },
-    requestLogs: (count) => eventually(() => logLines().filter((candidate) => candidate.res), count),
+    requestLogs: (count) => eventually(() => logs.lines().filter((candidate) => candidate.res), count),
     async listen() {
-      const server = app.listen(0, '127.0.0.1');
+      const server = await listenOnLoopback(app);
       servers.push(server);
-      await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+      return server.url;
     },
     async close() {
-      for (const server of servers) {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-      }
+      for (const server of servers) await server.close();
       await fake.close();
     },
   };

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { functionCallItem, messageItem, responseObject } from '../helpers/fake-upstream.js';
+import { chatUsage, responsesUsage } from '../helpers/usage-objects.js';
 import { chatRequest, startHarness, type Harness } from './app-harness.js';
 
 let harness: Harness;
@@ -12,32 +13,6 @@ afterEach(async () => {
 });
 
 const post = (body: unknown) => request(harness.app).post('/v1/chat/completions').send(body as object);
-
-/** Usage as real Chat replies send it: every detail key present, zero-filled. */
-function chatUsage(prompt: number, completion: number, total: number, extra: { cached?: number; reasoning?: number } = {}) {
-  return {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: total,
-    prompt_tokens_details: { cached_tokens: extra.cached ?? 0, audio_tokens: 0 },
-    completion_tokens_details: {
-      reasoning_tokens: extra.reasoning ?? 0,
-      audio_tokens: 0,
-      accepted_prediction_tokens: 0,
-      rejected_prediction_tokens: 0,
-    },
-  };
-}
-
-function upstreamUsage(input: number, output: number, total: number) {
-  return {
-    input_tokens: input,
-    input_tokens_details: { cached_tokens: 0 },
-    output_tokens: output,
-    output_tokens_details: { reasoning_tokens: 0 },
-    total_tokens: total,
-  };
-}
 
 describe('the body sent upstream', () => {
   it('translates a realistic tool conversation with structured output', async () => {
@@ -247,7 +222,7 @@ describe('the chat.completion the client gets', () => {
       finishReason: 'stop',
     },
   ])('$name', async ({ output, message, finishReason }) => {
-    const upstream = responseObject({ output, model: 'gpt-5.2-2026-03-01', service_tier: 'flex', usage: upstreamUsage(40, 12, 52) });
+    const upstream = responseObject({ output, model: 'gpt-5.2-2026-03-01', service_tier: 'flex', usage: responsesUsage(40, 12) });
     harness.fake.enqueue({ kind: 'json', body: upstream });
 
     const response = await post(chatRequest()).expect(200);
@@ -258,7 +233,7 @@ describe('the chat.completion the client gets', () => {
       created: upstream.created_at,
       model: 'gpt-5.2-2026-03-01',
       choices: [{ index: 0, message, finish_reason: finishReason, logprobs: null }],
-      usage: chatUsage(40, 12, 52),
+      usage: chatUsage(40, 12),
       service_tier: 'flex',
     });
   });
@@ -270,7 +245,7 @@ describe('the chat.completion the client gets', () => {
         status: 'incomplete',
         incomplete_details: { reason: 'max_output_tokens' },
         output: [messageItem('The answer is', { status: 'incomplete' })],
-        usage: { input_tokens: 30, input_tokens_details: { cached_tokens: 10 }, output_tokens: 16, output_tokens_details: { reasoning_tokens: 4 }, total_tokens: 46 },
+        usage: responsesUsage(30, 16, { cached: 10, reasoning: 4 }),
       }),
     });
 
@@ -279,7 +254,7 @@ describe('the chat.completion the client gets', () => {
     expect(response.body.choices).toEqual([
       { index: 0, message: { role: 'assistant', content: 'The answer is', refusal: null, annotations: [] }, finish_reason: 'length', logprobs: null },
     ]);
-    expect(response.body.usage).toEqual(chatUsage(30, 16, 46, { cached: 10, reasoning: 4 }));
+    expect(response.body.usage).toEqual(chatUsage(30, 16, { cached: 10, reasoning: 4 }));
   });
 
   it('ends a filtered answer with finish_reason content_filter', async () => {
@@ -332,9 +307,9 @@ describe('the chat.completion the client gets', () => {
 describe('n > 1', () => {
   it('makes one upstream call per choice, indexes the choices and sums usage', async () => {
     harness.fake.enqueue(
-      { kind: 'json', body: responseObject({ output: [messageItem('first')], usage: upstreamUsage(10, 1, 11) }) },
-      { kind: 'json', body: responseObject({ output: [messageItem('second')], usage: upstreamUsage(10, 2, 12) }) },
-      { kind: 'json', body: responseObject({ output: [messageItem('third')], usage: upstreamUsage(10, 3, 13) }) },
+      { kind: 'json', body: responseObject({ output: [messageItem('first')], usage: responsesUsage(10, 1) }) },
+      { kind: 'json', body: responseObject({ output: [messageItem('second')], usage: responsesUsage(10, 2) }) },
+      { kind: 'json', body: responseObject({ output: [messageItem('third')], usage: responsesUsage(10, 3) }) },
     );
 
     const response = await post(chatRequest({ n: 3 })).expect(200);
@@ -344,7 +319,7 @@ describe('n > 1', () => {
     expect(response.body.choices.map((choice: { index: number }) => choice.index)).toEqual([0, 1, 2]);
     // The calls run concurrently, so which reply lands in which choice is not fixed.
     expect(response.body.choices.map((choice: { message: { content: string } }) => choice.message.content).sort()).toEqual(['first', 'second', 'third']);
-    expect(response.body.usage).toEqual(chatUsage(30, 6, 36));
+    expect(response.body.usage).toEqual(chatUsage(30, 6));
   });
 
   it('refuses n above MAX_CHOICES without calling the upstream', async () => {

@@ -1,18 +1,14 @@
 import OpenAI, { APIError, RateLimitError } from 'openai';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { functionCallStreamEvents, messageItem, responseObject, textStreamEvents } from '../helpers/fake-upstream.js';
-import { startStreamHarness, type StreamHarness } from './stream-harness.js';
+import { chatUsage, responsesUsage } from '../helpers/usage-objects.js';
+import { useStreamHarness } from './stream-harness.js';
 
-let harness: StreamHarness;
+const harness = useStreamHarness();
 let client: OpenAI;
 
-beforeEach(async () => {
-  harness = await startStreamHarness();
-  client = new OpenAI({ baseURL: harness.url, apiKey: 'sk-test', maxRetries: 0 });
-});
-
-afterEach(async () => {
-  await harness.close();
+beforeEach(() => {
+  client = new OpenAI({ baseURL: harness().url, apiKey: 'sk-test', maxRetries: 0 });
 });
 
 const messages = [{ role: 'user' as const, content: 'Say hello.' }];
@@ -20,7 +16,7 @@ const quotaMessage = 'You exceeded your current quota, please check your plan an
 
 function enqueueText(deltas: string[], overrides: Record<string, unknown> = {}): void {
   const response = responseObject({ output: [messageItem(deltas.join(''))], ...overrides });
-  harness.fake.enqueue({ kind: 'stream', events: textStreamEvents(response, deltas) });
+  harness().fake.enqueue({ kind: 'stream', events: textStreamEvents(response, deltas) });
 }
 
 describe('the official SDK over a streamed answer', () => {
@@ -58,7 +54,7 @@ describe('the official SDK over a streamed answer', () => {
 
   it('accumulates streamed parallel tool calls into the final message', async () => {
     const response = responseObject();
-    harness.fake.enqueue({
+    harness().fake.enqueue({
       kind: 'stream',
       events: functionCallStreamEvents(response, [
         { name: 'get_weather', args: ['{"city"', ':"Paris"}'], callId: 'call_weather' },
@@ -81,28 +77,20 @@ describe('the official SDK over a streamed answer', () => {
   });
 
   it('reports usage on the final completion with stream_options.include_usage', async () => {
-    enqueueText(['Short.'], {
-      usage: { input_tokens: 8, input_tokens_details: { cached_tokens: 2 }, output_tokens: 3, output_tokens_details: { reasoning_tokens: 1 }, total_tokens: 11 },
-    });
+    enqueueText(['Short.'], { usage: responsesUsage(8, 3, { cached: 2, reasoning: 1 }) });
 
     const completion = await client.chat.completions
       .stream({ model: 'gpt-test', messages, stream_options: { include_usage: true } })
       .finalChatCompletion();
 
-    expect(completion.usage).toEqual({
-      prompt_tokens: 8,
-      completion_tokens: 3,
-      total_tokens: 11,
-      prompt_tokens_details: { cached_tokens: 2, audio_tokens: 0 },
-      completion_tokens_details: { reasoning_tokens: 1, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
-    });
+    expect(completion.usage).toEqual(chatUsage(8, 3, { cached: 2, reasoning: 1 }));
   });
 });
 
 describe('the official SDK over a failing stream', () => {
   it('throws an APIError with the upstream message when an error frame follows output', async () => {
     const response = responseObject({ output: [messageItem('Partial answer')] });
-    harness.fake.enqueue({
+    harness().fake.enqueue({
       kind: 'stream',
       events: [
         ...textStreamEvents(response, ['Partial ', 'answer']).slice(0, 6),
@@ -124,7 +112,7 @@ describe('the official SDK over a failing stream', () => {
   });
 
   it('rejects create() with the typed error when the upstream refuses before streaming', async () => {
-    harness.fake.enqueue({
+    harness().fake.enqueue({
       kind: 'json',
       status: 429,
       body: { error: { message: 'Rate limit reached for requests.', type: 'requests', param: null, code: 'rate_limit_exceeded' } },

@@ -1,25 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { messageItem, responseObject, textStreamEvents } from '../helpers/fake-upstream.js';
 import {
   contentOf,
   dataFrames,
   finishReasonsOf,
   postChat,
-  startStreamHarness,
   streamChunks,
   streamRequest,
-  type StreamHarness,
+  useStreamHarness,
 } from './stream-harness.js';
 
-let harness: StreamHarness;
-
-beforeEach(async () => {
-  harness = await startStreamHarness({ env: { STREAM_IDLE_TIMEOUT_MS: '200' } });
-});
-
-afterEach(async () => {
-  await harness.close();
-});
+const harness = useStreamHarness({ env: { STREAM_IDLE_TIMEOUT_MS: '200' } });
 
 const quotaMessage = 'You exceeded your current quota, please check your plan and billing details.';
 
@@ -60,9 +51,9 @@ describe('upstream errors before the stream starts', () => {
     { status: 500, type: 'server_error', code: null, param: null, message: 'The server had an error while processing your request.', clientParam: null },
     { status: 503, type: 'server_error', code: null, param: null, message: 'The engine is currently overloaded.', clientParam: null },
   ])('answers HTTP $status with the upstream error as JSON, not SSE', async ({ status, clientParam, ...error }) => {
-    harness.fake.enqueue({ kind: 'json', status, body: { error } });
+    harness().fake.enqueue({ kind: 'json', status, body: { error } });
 
-    const reply = await postChat(harness, streamRequest());
+    const reply = await postChat(harness(), streamRequest());
 
     expect(reply.status).toBe(status);
     expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
@@ -75,12 +66,12 @@ describe('in-band upstream failures', () => {
     { shape: 'nested', errorEvent: nestedQuotaError },
     { shape: 'flat', errorEvent: flatQuotaError },
   ])('answers a $shape error event + response.failed before any output with HTTP 429 and the upstream message', async ({ errorEvent }) => {
-    harness.fake.enqueue({
+    harness().fake.enqueue({
       kind: 'stream',
       events: [...preamble(), errorEvent, failedEvent('insufficient_quota', quotaMessage)],
     });
 
-    const reply = await postChat(harness, streamRequest());
+    const reply = await postChat(harness(), streamRequest());
 
     expect(reply.status).toBe(429);
     expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
@@ -90,21 +81,21 @@ describe('in-band upstream failures', () => {
   });
 
   it('answers response.failed alone before any output with its status and message', async () => {
-    harness.fake.enqueue({ kind: 'stream', events: [...preamble(), failedEvent('server_error', 'The model failed.')] });
+    harness().fake.enqueue({ kind: 'stream', events: [...preamble(), failedEvent('server_error', 'The model failed.')] });
 
-    const reply = await postChat(harness, streamRequest());
+    const reply = await postChat(harness(), streamRequest());
 
     expect(reply.status).toBe(500);
     expect(await reply.json()).toEqual({ error: { message: 'The model failed.', type: 'server_error', param: null, code: 'server_error' } });
   });
 
   it('after text output sends the text, then one error frame with the upstream message, no finish and no [DONE]', async () => {
-    harness.fake.enqueue({
+    harness().fake.enqueue({
       kind: 'stream',
       events: [...preambleWithText(), nestedQuotaError, failedEvent('insufficient_quota', quotaMessage)],
     });
 
-    const frames = await sseFrames(await postChat(harness, streamRequest({ stream_options: { include_usage: true } })));
+    const frames = await sseFrames(await postChat(harness(), streamRequest({ stream_options: { include_usage: true } })));
     const chunks = frames.slice(0, -1).map((frame) => JSON.parse(frame));
 
     expect(contentOf(chunks)).toBe('Partial answer');
@@ -126,9 +117,9 @@ describe('broken upstream streams', () => {
     { name: 'a data line is not JSON', reply: { kind: 'sse-text' as const, text: sseText(preamble()) + garbage }, status: 502, code: 'upstream_protocol_error' },
     { name: 'the upstream goes idle', reply: { kind: 'stream' as const, events: preamble(), holdAfter: 4 }, status: 504, code: 'upstream_idle_timeout' },
   ])('before any output: HTTP $status JSON when $name', async ({ reply, status, code }) => {
-    harness.fake.enqueue(reply);
+    harness().fake.enqueue(reply);
 
-    const answer = await postChat(harness, streamRequest());
+    const answer = await postChat(harness(), streamRequest());
 
     expect(answer.status).toBe(status);
     expect(await answer.json()).toEqual({
@@ -141,9 +132,9 @@ describe('broken upstream streams', () => {
     { name: 'a data line is not JSON', reply: { kind: 'sse-text' as const, text: sseText(preambleWithText()) + garbage }, code: 'upstream_protocol_error' },
     { name: 'the upstream goes idle', reply: { kind: 'stream' as const, events: preambleWithText(), holdAfter: 6 }, code: 'upstream_idle_timeout' },
   ])('after output: the text, then an error frame and never [DONE], when $name', async ({ reply, code }) => {
-    harness.fake.enqueue(reply);
+    harness().fake.enqueue(reply);
 
-    const frames = await sseFrames(await postChat(harness, streamRequest()));
+    const frames = await sseFrames(await postChat(harness(), streamRequest()));
     const chunks = frames.slice(0, -1).map((frame) => JSON.parse(frame));
 
     expect(contentOf(chunks)).toBe('Partial answer');
@@ -156,9 +147,9 @@ describe('broken upstream streams', () => {
     const malformed = { type: 'response.output_item.done', output_index: 0, item: { type: 'message', id: 'msg_bad', content: 'not a list' } };
     const response = responseObject({ output: [messageItem('Partial answer')] });
     const events = textStreamEvents(response, ['Partial ', 'answer']);
-    harness.fake.enqueue({ kind: 'stream', events: [...events.slice(0, 4), malformed, ...events.slice(4)] });
+    harness().fake.enqueue({ kind: 'stream', events: [...events.slice(0, 4), malformed, ...events.slice(4)] });
 
-    const reply = await postChat(harness, streamRequest());
+    const reply = await postChat(harness(), streamRequest());
     const chunks = streamChunks(await reply.text());
 
     expect(reply.status).toBe(200);
@@ -167,10 +158,10 @@ describe('broken upstream streams', () => {
   });
 
   it('ends the idle upstream call instead of leaving it open', async () => {
-    harness.fake.enqueue({ kind: 'stream', events: preambleWithText(), holdAfter: 6 });
+    harness().fake.enqueue({ kind: 'stream', events: preambleWithText(), holdAfter: 6 });
 
-    await (await postChat(harness, streamRequest())).text();
+    await (await postChat(harness(), streamRequest())).text();
 
-    await harness.fake.waitForAbort();
+    await harness().fake.waitForAbort();
   });
 });

@@ -2,16 +2,13 @@
  * The whole app listening on 127.0.0.1 against the real fake upstream, for the `stream: true`
  * tests, with helpers that read the answer the way a curl user sees it.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/http/logging.js';
 import type { Fetch } from '../../src/upstream/client.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-
-export type LogLine = Record<string, any>;
+import { captureLogs, listenOnLoopback, type LogLine } from '../helpers/listening-app.js';
+import { startForEachTest } from '../helpers/per-test.js';
 
 export interface StreamHarness {
   fake: FakeUpstream;
@@ -30,38 +27,29 @@ export interface StreamHarnessOptions {
 
 export async function startStreamHarness(options: StreamHarnessOptions = {}): Promise<StreamHarness> {
   const fake = await startFakeUpstream();
-  const logText: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      logText.push(chunk.toString('utf8'));
-      callback();
-    },
-  });
+  const logs = captureLogs();
   const config = loadConfig({ UPSTREAM_BASE_URL: fake.url, UPSTREAM_RETRIES: '0', ...options.env });
   const app = createApp({
     config,
-    logger: createLogger('debug', destination),
+    logger: createLogger('debug', logs.destination),
     ...(options.fetch && { fetch: options.fetch }),
   });
-  const server: Server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(app);
 
   return {
     fake,
-    url: `http://127.0.0.1:${port}/v1`,
-    logLines: () =>
-      logText
-        .join('')
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as LogLine),
+    url: listening.url,
+    logLines: logs.lines,
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
       await fake.close();
     },
   };
+}
+
+/** A fresh harness for every test of the enclosing block; call the getter inside a test. */
+export function useStreamHarness(options: StreamHarnessOptions = {}): () => StreamHarness {
+  return startForEachTest(() => startStreamHarness(options));
 }
 
 /** A user turn as the smallest valid streaming Chat request. */

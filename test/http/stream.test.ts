@@ -1,27 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { functionCallItem, messageItem, responseObject, textStreamEvents } from '../helpers/fake-upstream.js';
 import { hasSharedFixtures, recordedStreams } from '../helpers/recorded-fixtures.js';
+import { chatUsage, responsesUsage } from '../helpers/usage-objects.js';
 import {
   contentOf,
   dataFrames,
   finishReasonsOf,
   postChat,
   readUntil,
-  startStreamHarness,
   streamChunks,
   streamRequest,
-  type StreamHarness,
+  useStreamHarness,
 } from './stream-harness.js';
 
-let harness: StreamHarness;
-
-beforeEach(async () => {
-  harness = await startStreamHarness();
-});
-
-afterEach(async () => {
-  await harness.close();
-});
+const harness = useStreamHarness();
 
 /** A finished text answer and its stream events. */
 function textAnswer(deltas: string[], overrides: Record<string, unknown> = {}) {
@@ -44,9 +36,9 @@ function finishChoice(finishReason: string) {
 describe('wire format of a streamed answer', () => {
   it('sends event-stream headers, data-only frames and [DONE] last, with one envelope and one finish', async () => {
     const { response, events } = textAnswer(['Hel', 'lo ', 'there!']);
-    harness.fake.enqueue({ kind: 'stream', events });
+    harness().fake.enqueue({ kind: 'stream', events });
 
-    const reply = await postChat(harness, streamRequest(), { headers: { 'content-type': 'application/json', 'x-request-id': 'stream-wire-1' } });
+    const reply = await postChat(harness(), streamRequest(), { headers: { 'content-type': 'application/json', 'x-request-id': 'stream-wire-1' } });
     const text = await reply.text();
 
     expect(reply.status).toBe(200);
@@ -81,40 +73,26 @@ describe('wire format of a streamed answer', () => {
   });
 
   it('with include_usage sends usage: null on every chunk, then a choices: [] chunk with the mapped usage', async () => {
-    const { events } = textAnswer(['Counted.'], {
-      usage: {
-        input_tokens: 30,
-        input_tokens_details: { cached_tokens: 12 },
-        output_tokens: 9,
-        output_tokens_details: { reasoning_tokens: 4 },
-        total_tokens: 39,
-      },
-    });
-    harness.fake.enqueue({ kind: 'stream', events });
+    const { events } = textAnswer(['Counted.'], { usage: responsesUsage(30, 9, { cached: 12, reasoning: 4 }) });
+    harness().fake.enqueue({ kind: 'stream', events });
 
-    const reply = await postChat(harness, streamRequest({ stream_options: { include_usage: true } }));
+    const reply = await postChat(harness(), streamRequest({ stream_options: { include_usage: true } }));
     const chunks = streamChunks(await reply.text());
 
     const usageChunk = chunks.at(-1)!;
     expect(chunks.slice(0, -1).map((chunk) => chunk.usage)).toEqual([null, null, null]);
     expect(usageChunk.choices).toEqual([]);
-    expect(usageChunk.usage).toEqual({
-      prompt_tokens: 30,
-      completion_tokens: 9,
-      total_tokens: 39,
-      prompt_tokens_details: { cached_tokens: 12, audio_tokens: 0 },
-      completion_tokens_details: { reasoning_tokens: 4, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
-    });
+    expect(usageChunk.usage).toEqual(chatUsage(30, 9, { cached: 12, reasoning: 4 }));
     expect([usageChunk.id, usageChunk.object, usageChunk.model]).toEqual([chunks[0]!.id, 'chat.completion.chunk', chunks[0]!.model]);
   });
 
   it('asks the upstream for a stream, unstored, without Chat-only stream options', async () => {
-    harness.fake.enqueue({ kind: 'stream', events: textAnswer(['Hi']).events });
+    harness().fake.enqueue({ kind: 'stream', events: textAnswer(['Hi']).events });
 
-    const reply = await postChat(harness, streamRequest({ stream_options: { include_usage: true } }));
+    const reply = await postChat(harness(), streamRequest({ stream_options: { include_usage: true } }));
     await reply.text();
 
-    expect(harness.fake.requests.map((request) => request.body)).toEqual([
+    expect(harness().fake.requests.map((request) => request.body)).toEqual([
       {
         model: 'gpt-test',
         input: [{ type: 'message', role: 'user', content: 'Say hello.' }],
@@ -122,16 +100,16 @@ describe('wire format of a streamed answer', () => {
         stream: true,
       },
     ]);
-    expect(harness.fake.requests[0]!.headers.accept).toBe('text/event-stream');
+    expect(harness().fake.requests[0]!.headers.accept).toBe('text/event-stream');
   });
 });
 
 describe('an upstream that skips response.created', () => {
   it('still keeps one id, created and model on every chunk', async () => {
     const { response, events } = textAnswer(['No ', 'preamble.']);
-    harness.fake.enqueue({ kind: 'stream', events: events.slice(2) });
+    harness().fake.enqueue({ kind: 'stream', events: events.slice(2) });
 
-    const chunks = streamChunks(await (await postChat(harness, streamRequest({ stream_options: { include_usage: true } }))).text());
+    const chunks = streamChunks(await (await postChat(harness(), streamRequest({ stream_options: { include_usage: true } }))).text());
 
     expect(contentOf(chunks)).toBe('No preamble.');
     expect(new Set(chunks.map((chunk) => JSON.stringify([chunk.id, chunk.created, chunk.model])))).toEqual(
@@ -144,23 +122,23 @@ describe('incremental delivery', () => {
   it('delivers the first content chunk while the upstream is still holding the rest of the answer', async () => {
     const { events } = textAnswer(['Early ', 'late']);
     const firstDelta = events.findIndex((event) => event.type === 'response.output_text.delta');
-    harness.fake.enqueue({ kind: 'stream', events, holdAfter: firstDelta + 1 });
+    harness().fake.enqueue({ kind: 'stream', events, holdAfter: firstDelta + 1 });
 
-    const reply = await postChat(harness, streamRequest());
+    const reply = await postChat(harness(), streamRequest());
     const reader = reply.body!.getReader();
     const text = await readUntil(reader, (soFar) => soFar.includes('"content":"Early "'));
 
     expect(contentOf(streamChunks(text))).toBe('Early ');
-    expect(harness.fake.abortedRequests).toBe(0); // the upstream answer is still open
+    expect(harness().fake.abortedRequests).toBe(0); // the upstream answer is still open
     await reader.cancel();
-    await harness.fake.waitForAbort();
+    await harness().fake.waitForAbort();
   });
 
   it('passes spaced-out upstream events on one by one', async () => {
     const { events } = textAnswer(['one ', 'two ', 'three']);
-    harness.fake.enqueue({ kind: 'stream', events, delayMs: 100 });
+    harness().fake.enqueue({ kind: 'stream', events, delayMs: 100 });
 
-    const reply = await postChat(harness, streamRequest());
+    const reply = await postChat(harness(), streamRequest());
     const reader = reply.body!.getReader();
     const decoder = new TextDecoder();
     const reads: string[] = [];
@@ -199,9 +177,9 @@ describe('streamed tool calls', () => {
       { type: 'response.output_item.done', output_index: 1, item: time },
       { type: 'response.completed', response },
     ];
-    harness.fake.enqueue({ kind: 'stream', events });
+    harness().fake.enqueue({ kind: 'stream', events });
 
-    const reply = await postChat(harness, streamRequest());
+    const reply = await postChat(harness(), streamRequest());
     const chunks = streamChunks(await reply.text());
 
     const toolCallChoice = (toolCall: Record<string, unknown>) => ({
@@ -225,16 +203,16 @@ describe('streamed tool calls', () => {
 
 describe('n = 2', () => {
   it('merges two upstream streams into one: one id, choice indexes 0 and 1, one finish each, one [DONE]', async () => {
-    harness.fake.enqueue(
+    harness().fake.enqueue(
       { kind: 'stream', events: textAnswer(['First ', 'answer.']).events },
       { kind: 'stream', events: textAnswer(['Second ', 'answer.']).events },
     );
 
-    const reply = await postChat(harness, streamRequest({ n: 2, stream_options: { include_usage: true } }));
+    const reply = await postChat(harness(), streamRequest({ n: 2, stream_options: { include_usage: true } }));
     const text = await reply.text();
     const chunks = streamChunks(text);
 
-    expect(harness.fake.requests).toHaveLength(2);
+    expect(harness().fake.requests).toHaveLength(2);
     expect(dataFrames(text).filter((frame) => frame === '[DONE]')).toHaveLength(1);
     expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(1);
     expect([contentOf(chunks, 0), contentOf(chunks, 1)].sort()).toEqual(['First answer.', 'Second answer.']);
@@ -246,12 +224,12 @@ describe('n = 2', () => {
 
   it('answers with the upstream status when one of the two calls is refused before streaming', async () => {
     const refusal = { error: { message: 'Rate limit reached for requests.', type: 'requests', param: null, code: 'rate_limit_exceeded' } };
-    harness.fake.enqueue(
+    harness().fake.enqueue(
       { kind: 'stream', events: textAnswer(['Fine.']).events },
       { kind: 'json', status: 429, body: refusal },
     );
 
-    const reply = await postChat(harness, streamRequest({ n: 2 }));
+    const reply = await postChat(harness(), streamRequest({ n: 2 }));
 
     expect(reply.status).toBe(429);
     expect(await reply.json()).toEqual(refusal);
@@ -265,9 +243,9 @@ describe('n = 2', () => {
     ];
     // The failing call answers at once but fails only after its slow events; the other call's
     // output has long reached the client by then.
-    harness.fake.enqueue({ kind: 'stream', events: held, holdAfter: 5 }, { kind: 'stream', events: failing, delayMs: 300 });
+    harness().fake.enqueue({ kind: 'stream', events: held, holdAfter: 5 }, { kind: 'stream', events: failing, delayMs: 300 });
 
-    const reply = await postChat(harness, streamRequest({ n: 2 }));
+    const reply = await postChat(harness(), streamRequest({ n: 2 }));
     const text = await reply.text();
     const frames = dataFrames(text);
 
@@ -278,7 +256,7 @@ describe('n = 2', () => {
     expect(JSON.parse(frames.at(-1)!)).toEqual({
       error: { message: 'The model crashed.', type: 'server_error', param: null, code: 'server_error' },
     });
-    await harness.fake.waitForAbort();
+    await harness().fake.waitForAbort();
   });
 });
 
@@ -290,16 +268,16 @@ describe('stop sequences', () => {
   ])('cuts the text $name, finishes with stop and ends the upstream call', async ({ deltas, content }) => {
     const { events } = textAnswer([...deltas, ' that never arrives']);
     const lastSent = events.findIndex((event) => event.type === 'response.output_text.delta') + deltas.length;
-    harness.fake.enqueue({ kind: 'stream', events, holdAfter: lastSent });
+    harness().fake.enqueue({ kind: 'stream', events, holdAfter: lastSent });
 
-    const reply = await postChat(harness, streamRequest({ stop: ['END', 'unused'] }));
+    const reply = await postChat(harness(), streamRequest({ stop: ['END', 'unused'] }));
     const text = await reply.text();
     const chunks = streamChunks(text);
 
     expect(contentOf(chunks)).toBe(content);
     expect(finishReasonsOf(chunks)).toEqual(['stop']);
     expect(dataFrames(text).at(-1)).toBe('[DONE]');
-    await harness.fake.waitForAbort();
+    await harness().fake.waitForAbort();
   });
 });
 
@@ -317,13 +295,13 @@ describe('upstream chunking', () => {
     { name: 'CRLF line ends', chunkSize: undefined, lineEnd: '\r\n' },
     { name: 'CRLF in 1-byte chunks', chunkSize: 1, lineEnd: '\r\n' },
   ])('gives the client byte-identical output for $name', async ({ chunkSize, lineEnd }) => {
-    harness.fake.enqueue(
+    harness().fake.enqueue(
       { kind: 'sse-text', text: sse('\n') },
       { kind: 'sse-text', text: sse(lineEnd), ...(chunkSize !== undefined && { chunkSize }) },
     );
 
-    const whole = await (await postChat(harness, streamRequest())).text();
-    const split = await (await postChat(harness, streamRequest())).text();
+    const whole = await (await postChat(harness(), streamRequest())).text();
+    const split = await (await postChat(harness(), streamRequest())).text();
 
     expect(contentOf(streamChunks(whole))).toBe('Grüße, 世界! 👋 done');
     expect(split).toBe(whole);
@@ -336,10 +314,10 @@ describe.skipIf(!hasSharedFixtures)('recorded upstream streams replayed over HTT
   const failed = streams.filter((stream) => stream.events.at(-1)?.type === 'response.failed');
 
   it.each(completed)('$label: the text, the tool call ids and one finish, framed for a Chat client', async ({ sseText, events }) => {
-    harness.fake.enqueue({ kind: 'sse-text', text: sseText }, { kind: 'sse-text', text: sseText, chunkSize: 1 });
+    harness().fake.enqueue({ kind: 'sse-text', text: sseText }, { kind: 'sse-text', text: sseText, chunkSize: 1 });
 
-    const text = await (await postChat(harness, streamRequest())).text();
-    const splitText = await (await postChat(harness, streamRequest())).text();
+    const text = await (await postChat(harness(), streamRequest())).text();
+    const splitText = await (await postChat(harness(), streamRequest())).text();
     const chunks = streamChunks(text);
 
     const callIds = events
@@ -359,9 +337,9 @@ describe.skipIf(!hasSharedFixtures)('recorded upstream streams replayed over HTT
   });
 
   it.each(failed)('$label: the upstream failure as an HTTP error', async ({ sseText, events }) => {
-    harness.fake.enqueue({ kind: 'sse-text', text: sseText });
+    harness().fake.enqueue({ kind: 'sse-text', text: sseText });
 
-    const reply = await postChat(harness, streamRequest());
+    const reply = await postChat(harness(), streamRequest());
 
     const failure = events.at(-1)!.response.error;
     expect(reply.status).toBe(failure.code === 'insufficient_quota' ? 429 : 500);
@@ -372,11 +350,11 @@ describe.skipIf(!hasSharedFixtures)('recorded upstream streams replayed over HTT
 describe('stop sequences with include_usage', () => {
   it('cuts the text at once, then reads the upstream to its end for the usage it billed', async () => {
     const { response, events } = textAnswer(['Count: 1, 2, ST', 'OP, 3, 4'], {
-      usage: { input_tokens: 9, input_tokens_details: { cached_tokens: 0 }, output_tokens: 14, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 23 },
+      usage: responsesUsage(9, 14),
     });
-    harness.fake.enqueue({ kind: 'stream', events });
+    harness().fake.enqueue({ kind: 'stream', events });
 
-    const text = await (await postChat(harness, streamRequest({ stop: 'STOP', stream_options: { include_usage: true } }))).text();
+    const text = await (await postChat(harness(), streamRequest({ stop: 'STOP', stream_options: { include_usage: true } }))).text();
     const chunks = streamChunks(text);
 
     expect(contentOf(chunks)).toBe('Count: 1, 2, ');
@@ -388,13 +366,13 @@ describe('stop sequences with include_usage', () => {
 });
 
 describe('heartbeat while the upstream is silent', () => {
-  it('sends the headers and keepalive comments before the first output, then the answer', async () => {
-    await harness.close();
-    harness = await startStreamHarness({ env: { STREAM_HEARTBEAT_MS: '40' } });
-    // Each event comes 150 ms after the one before: the upstream says nothing a client can show for a while.
-    harness.fake.enqueue({ kind: 'stream', events: textAnswer(['Thought ', 'long.']).events, delayMs: 150 });
+  const heartbeatHarness = useStreamHarness({ env: { STREAM_HEARTBEAT_MS: '40' } });
 
-    const reply = await postChat(harness, streamRequest());
+  it('sends the headers and keepalive comments before the first output, then the answer', async () => {
+    // Each event comes 150 ms after the one before: the upstream says nothing a client can show for a while.
+    heartbeatHarness().fake.enqueue({ kind: 'stream', events: textAnswer(['Thought ', 'long.']).events, delayMs: 150 });
+
+    const reply = await postChat(heartbeatHarness(), streamRequest());
     expect(reply.status).toBe(200);
     const text = await reply.text();
     // The role chunk goes out with the headers, then comments keep the connection busy until the text.

@@ -2,14 +2,13 @@
  * The whole app listening on 127.0.0.1 in front of a given upstream, with its logs captured, so
  * reliability tests can use real sockets (aborts, resets, raw bytes) and read what was logged.
  */
-import { request, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { Writable } from 'node:stream';
+import { request } from 'node:http';
+import type { Socket } from 'node:net';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/http/logging.js';
-
-export type LogLine = Record<string, any>;
+import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { captureLogs, listenOnLoopback, type LogLine } from '../helpers/listening-app.js';
 
 export interface AppUnderTest {
   /** Base URL including `/v1`. */
@@ -26,57 +25,59 @@ export interface AppUnderTest {
 }
 
 export async function startAppUnderTest(options: { upstreamUrl: string; env?: Record<string, string> }): Promise<AppUnderTest> {
-  const written: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      written.push(chunk.toString('utf8'));
-      callback();
-    },
-  });
+  const logs = captureLogs();
   const config = loadConfig({
     UPSTREAM_BASE_URL: options.upstreamUrl,
     UPSTREAM_RETRIES: '0',
     STREAM_HEARTBEAT_MS: '0',
     ...options.env,
   });
-  const app = createApp({ config, logger: createLogger('trace', destination) });
-  const server: Server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const app = createApp({ config, logger: createLogger('trace', logs.destination) });
+  const listening = await listenOnLoopback(app);
   const connections = new Set<Socket>();
-  server.on('connection', (socket) => {
+  listening.server.on('connection', (socket) => {
     connections.add(socket);
     socket.once('close', () => connections.delete(socket));
   });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}/v1`;
-
-  const logText = () => written.join('');
-  const logLines = () =>
-    logText()
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => JSON.parse(line) as LogLine);
 
   return {
-    url,
-    port,
+    url: listening.url,
+    port: listening.port,
     post: (body, init = {}) =>
-      fetch(`${url}/chat/completions`, {
+      fetch(`${listening.url}/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
         ...init,
       }),
-    logText,
-    logLines,
+    logText: logs.text,
+    logLines: logs.lines,
     loggedErrorCodes: () =>
-      logLines()
+      logs
+        .lines()
         .map((line) => line.err?.code ?? line.error?.code)
         .filter((code): code is string => typeof code === 'string'),
     openConnections: () => connections.size,
+    close: listening.close,
+  };
+}
+
+export interface AppOverFakeUpstream {
+  upstream: FakeUpstream;
+  app: AppUnderTest;
+  close(): Promise<void>;
+}
+
+/** The app in front of a fresh fake upstream that validates like the real API. */
+export async function startAppOverFakeUpstream(): Promise<AppOverFakeUpstream> {
+  const upstream = await startFakeUpstream();
+  const app = await startAppUnderTest({ upstreamUrl: upstream.url });
+  return {
+    upstream,
+    app,
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
+      await upstream.close();
     },
   };
 }

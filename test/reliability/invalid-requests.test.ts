@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/http/errors.js';
 import { parseChatRequest } from '../../src/schema/validate.js';
 import { toResponsesRequest } from '../../src/translate/request.js';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { startAppUnderTest, type AppUnderTest } from './app-under-test.js';
+import { startForAllTests } from '../helpers/per-test.js';
+import { startAppOverFakeUpstream } from './app-under-test.js';
 import { invalidChatRequest, namesField } from './invalid-arbitraries.js';
 import { prototypesArePristine, runs, timeLimit } from './fuzz-runs.js';
 
@@ -52,22 +52,12 @@ describe('invalid Chat requests (property)', () => {
 });
 
 describe('invalid Chat requests over HTTP (property)', () => {
-  let upstream: FakeUpstream;
-  let app: AppUnderTest;
-
-  beforeAll(async () => {
-    upstream = await startFakeUpstream();
-    app = await startAppUnderTest({ upstreamUrl: upstream.url });
-  });
-  afterAll(async () => {
-    await app.close();
-    await upstream.close();
-  });
+  const running = startForAllTests(startAppOverFakeUpstream);
 
   it('get a 400 in the OpenAI error shape naming the field, and never reach the upstream', async () => {
     await fc.assert(
       fc.asyncProperty(invalidChatRequest, async ({ text, param }) => {
-        const reply = await app.post(text);
+        const reply = await running().app.post(text);
         const body = (await reply.json()) as { error: { param: unknown } };
         expect({ status: reply.status, body }).toEqual({ status: 400, body: openAIError });
         expect(namesField(body.error.param, param)).toBe(true);
@@ -75,7 +65,7 @@ describe('invalid Chat requests over HTTP (property)', () => {
       }),
       { numRuns: runs(500) },
     );
-    expect(upstream.requests).toEqual([]);
+    expect(running().upstream.requests).toEqual([]);
   }, timeLimit(40_000));
 
   const validText = JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hello' }] });
@@ -93,17 +83,17 @@ describe('invalid Chat requests over HTTP (property)', () => {
   it('bodies that are not a Chat request at all get a 400 in the OpenAI error shape', async () => {
     await fc.assert(
       fc.asyncProperty(notAChatRequest, async (bytes) => {
-        const reply = await app.post(bytes);
+        const reply = await running().app.post(bytes);
         expect({ status: reply.status, body: await reply.json() }).toEqual({ status: 400, body: openAIError });
         expect(prototypesArePristine()).toBe(true);
       }),
       { numRuns: runs(300) },
     );
-    expect(upstream.requests).toEqual([]);
+    expect(running().upstream.requests).toEqual([]);
   }, timeLimit(30_000));
 
   it('keeps serving after all of that', async () => {
-    const reply = await app.post({ model: 'gpt-test', messages: [{ role: 'user', content: 'Still there?' }] });
+    const reply = await running().app.post({ model: 'gpt-test', messages: [{ role: 'user', content: 'Still there?' }] });
     expect(reply.status).toBe(200);
   });
 });

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseChatRequest } from '../../src/schema/validate.js';
 import { toResponsesRequest } from '../../src/translate/request.js';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import { startAppUnderTest, type AppUnderTest } from './app-under-test.js';
+import { postToFake } from '../helpers/accepted-by-fake.js';
+import { startForAllTests } from '../helpers/per-test.js';
+import { startAppOverFakeUpstream } from './app-under-test.js';
 import { toolCallCount, validChatRequest } from './chat-arbitraries.js';
 import { prototypesArePristine, runs, timeLimit } from './fuzz-runs.js';
 
@@ -58,29 +59,15 @@ describe('valid Chat requests (property)', () => {
 });
 
 describe('valid Chat requests over HTTP (property)', () => {
-  let upstream: FakeUpstream;
-  let app: AppUnderTest;
-
-  beforeAll(async () => {
-    upstream = await startFakeUpstream();
-    app = await startAppUnderTest({ upstreamUrl: upstream.url });
-  });
-  afterAll(async () => {
-    await app.close();
-    await upstream.close();
-  });
+  const running = startForAllTests(startAppOverFakeUpstream);
 
   it('translate into requests the fake upstream accepts as the real API would', async () => {
     await fc.assert(
       fc.asyncProperty(validChatRequest, async (chat) => {
         const request = translate(chat);
         // The fake answers streams too; only its verdict on the request matters here.
-        const reply = await fetch(`${upstream.url}/responses`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ ...request, stream: false }),
-        });
-        const body = (await reply.json()) as { error: unknown };
+        const reply = await postToFake(running().upstream, { ...request, stream: false });
+        const body = JSON.parse(reply.text) as { error: unknown };
         expect({ status: reply.status, error: body.error }).toEqual({ status: 200, error: null });
       }),
       { numRuns: runs(400) },
@@ -90,7 +77,7 @@ describe('valid Chat requests over HTTP (property)', () => {
   it('are answered by the app with a completion or a finished stream', async () => {
     await fc.assert(
       fc.asyncProperty(validChatRequest, async (chat) => {
-        const reply = await app.post(chat);
+        const reply = await running().app.post(chat);
         const text = await reply.text();
         expect({ status: reply.status, text: reply.status === 200 ? '' : text }).toEqual({ status: 200, text: '' });
         const choices = Number(chat.n ?? 1);

@@ -5,6 +5,7 @@
 import { createStreamState, finish, step, type StepResult, type UpstreamEvent } from '../../src/stream/reducer.js';
 import type { ChatContext } from '../../src/translate/request.js';
 import type { ChatCompletionChunk, ChatDelta } from '../../src/types/chat.js';
+import { responsesUsage } from '../helpers/usage-objects.js';
 
 export const RESPONSE_ID = 'resp_0123456789abcdef';
 export const COMPLETION_ID = 'chatcmpl-0123456789abcdef';
@@ -15,13 +16,7 @@ export function chatContext(overrides: Partial<ChatContext> = {}): ChatContext {
   return { n: 1, stream: true, includeUsage: false, stop: [], logprobs: false, legacyFunctions: false, ...overrides };
 }
 
-export const usage = {
-  input_tokens: 12,
-  input_tokens_details: { cached_tokens: 4 },
-  output_tokens: 30,
-  output_tokens_details: { reasoning_tokens: 8 },
-  total_tokens: 42,
-};
+export const usage = responsesUsage(12, 30, { cached: 4, reasoning: 8 });
 
 function snapshot(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/http/errors.js';
 import { parseChatRequest } from '../../src/schema/validate.js';
 import { toResponsesRequest, type RequestTranslationOptions } from '../../src/translate/request.js';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { useFakeUpstreamStatus } from '../helpers/accepted-by-fake.js';
 
 const user = { role: 'user', content: 'Hi' };
 const userItem = { type: 'message', role: 'user', content: 'Hi' };
@@ -256,30 +256,14 @@ describe('messages the Responses API cannot take', () => {
 });
 
 describe('the fake upstream, which validates like the real API', () => {
-  let fake: FakeUpstream;
-  beforeAll(async () => {
-    fake = await startFakeUpstream();
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
+  const fakeStatus = useFakeUpstreamStatus();
 
   it('accepts every translated request above', async () => {
     const bodies = [...cases.map((testCase) => testCase.messages), namedHistory].map((messages) => translate(messages).request);
-    const statuses = await Promise.all(bodies.map((request) => postStatus(fake, request)));
+    const statuses = await Promise.all(bodies.map(fakeStatus));
     expect(statuses).toEqual(bodies.map(() => 200));
   });
 });
-
-async function postStatus(fake: FakeUpstream, request: unknown): Promise<number> {
-  const response = await fetch(`${fake.url}/responses`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(request),
-  });
-  await response.text();
-  return response.status;
-}
 
 function rejection(messages: unknown[], options: RequestTranslationOptions = {}) {
   try {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/http/errors.js';
 import { parseChatRequest } from '../../src/schema/validate.js';
 import { toResponsesRequest, type RequestTranslationOptions } from '../../src/translate/request.js';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { useFakeUpstreamStatus } from '../helpers/accepted-by-fake.js';
 
 type Chat = Record<string, unknown>;
 
@@ -414,13 +414,7 @@ describe('complete requests, pinned', () => {
 });
 
 describe('the fake upstream, which validates like the real API', () => {
-  let fake: FakeUpstream;
-  beforeAll(async () => {
-    fake = await startFakeUpstream();
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
+  const fakeStatus = useFakeUpstreamStatus();
 
   it('accepts every translated request above', async () => {
     const translated = [
@@ -428,22 +422,12 @@ describe('the fake upstream, which validates like the real API', () => {
       ...[...maxTokenCases, ...droppedCases].map(({ chat }) => translate(chat)),
       ...[agentTurn, structuredOutput, legacyClient].map((chat) => translate(chat)),
     ];
-    const statuses = await Promise.all(translated.map(({ request }) => postStatus(fake, request)));
+    const statuses = await Promise.all(translated.map(({ request }) => fakeStatus(request)));
     expect(statuses).toEqual(translated.map(() => 200));
   });
 
   it('rejects a Chat-shaped body, so the check above can fail', async () => {
     const chatShaped = { ...base, max_tokens: 100, tools: [weatherTool], response_format: { type: 'json_object' } };
-    expect(await postStatus(fake, chatShaped)).toBe(400);
+    expect(await fakeStatus(chatShaped)).toBe(400);
   });
 });
-
-async function postStatus(fake: FakeUpstream, request: unknown): Promise<number> {
-  const response = await fetch(`${fake.url}/responses`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(request),
-  });
-  await response.text();
-  return response.status;
-}

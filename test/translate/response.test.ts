@@ -4,6 +4,7 @@ import type { ChatContext } from '../../src/translate/request.js';
 import { assembleCompletion, toChatChoice, toChatCompletion } from '../../src/translate/response.js';
 import type { ChatMessage, ChatToolCall, ChatUrlCitation } from '../../src/types/chat.js';
 import { functionCallItem, messageItem, responseObject } from '../helpers/fake-upstream.js';
+import { chatUsage, responsesUsage } from '../helpers/usage-objects.js';
 
 const baseContext: ChatContext = { n: 1, stream: false, includeUsage: false, stop: [], logprobs: false, legacyFunctions: false };
 const reasoningOn = { reasoningContent: true };
@@ -284,21 +285,9 @@ describe('chat.completion envelope', () => {
     model: 'gpt-4.1-nano-2025-04-14',
     service_tier: 'flex',
     output: [messageItem('Hi!')],
-    usage: {
-      input_tokens: 11,
-      input_tokens_details: { cached_tokens: 0 },
-      output_tokens: 3,
-      output_tokens_details: { reasoning_tokens: 0 },
-      total_tokens: 14,
-    },
+    usage: responsesUsage(11, 3),
   });
-  const usage = {
-    prompt_tokens: 11,
-    completion_tokens: 3,
-    total_tokens: 14,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
-  };
+  const usage = chatUsage(11, 3);
 
   it('takes id, created, model and service_tier from the upstream', () => {
     expect(toChatCompletion(upstream, baseContext, reasoningOn)).toEqual({

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/http/errors.js';
 import { parseChatRequest } from '../../src/schema/validate.js';
 import { toResponsesRequest } from '../../src/translate/request.js';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { useFakeUpstreamStatus } from '../helpers/accepted-by-fake.js';
 
 const weatherParameters = {
   type: 'object',
@@ -201,30 +201,14 @@ describe('conflicting tool parameters', () => {
 });
 
 describe('the fake upstream, which validates like the real API', () => {
-  let fake: FakeUpstream;
-  beforeAll(async () => {
-    fake = await startFakeUpstream();
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
+  const fakeStatus = useFakeUpstreamStatus();
 
   it('accepts every translated request above', async () => {
     const chats = [...toolCases, ...choiceCases, ...legacyCases].map((testCase) => testCase.chat);
     const bodies = chats.map(
       (chat) => toResponsesRequest(parseChatRequest({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], ...chat })).request,
     );
-    const statuses = await Promise.all(
-      bodies.map(async (request) => {
-        const response = await fetch(`${fake.url}/responses`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(request),
-        });
-        await response.text();
-        return response.status;
-      }),
-    );
+    const statuses = await Promise.all(bodies.map(fakeStatus));
     expect(statuses).toEqual(bodies.map(() => 200));
   });
 });

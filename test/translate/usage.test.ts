@@ -1,29 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sumChatUsage, toChatUsage } from '../../src/translate/usage.js';
-import type { ChatUsage } from '../../src/types/chat.js';
-
-interface Details {
-  cached?: number;
-  cacheWrite?: number;
-  reasoning?: number;
-}
-
-function chatUsage(prompt: number, completion: number, details: Details = {}): ChatUsage {
-  const usage: ChatUsage = {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: details.cached ?? 0, audio_tokens: 0 },
-    completion_tokens_details: {
-      reasoning_tokens: details.reasoning ?? 0,
-      audio_tokens: 0,
-      accepted_prediction_tokens: 0,
-      rejected_prediction_tokens: 0,
-    },
-  };
-  if (details.cacheWrite !== undefined) usage.prompt_tokens_details.cache_write_tokens = details.cacheWrite;
-  return usage;
-}
+import { chatUsage } from '../helpers/usage-objects.js';
 
 describe('toChatUsage', () => {
   it.each([
