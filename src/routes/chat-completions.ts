@@ -49,10 +49,9 @@ export function chatCompletionsRouter(config: Config, upstream: UpstreamClient, 
       const choices = replies.map((reply, index) => toChatChoice(reply.response, translated.context, answerOptions, index));
       response.set(replies[0]!.headers).json(assembleCompletion(replies.map((reply) => reply.response), choices));
     } catch (error) {
+      controller.abort(); // ends sibling calls when one of several failed
       metrics.countUpstreamError(error);
       throw error;
-    } finally {
-      controller.abort(); // ends sibling calls when one of several failed
     }
   });
 
