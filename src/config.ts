@@ -1,3 +1,4 @@
+import type { ReasoningField } from './translate/response.js';
 import { DEFAULT_REASONING_MODELS } from './reasoning/continuity.js';
 
 /** Service configuration, read once from the environment. */
@@ -24,6 +25,7 @@ export interface Config {
   /** Largest `n` served (each choice is one upstream call). */
   maxChoices: number;
   reasoningContent: boolean;
+  reasoningField: ReasoningField;
   reasoningSummary: 'auto' | 'concise' | 'detailed' | undefined;
   /** Keep reasoning models' encrypted reasoning across a client's tool loop. */
   reasoningContinuity: boolean;
@@ -57,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstreamRetries: integer(env, 'UPSTREAM_RETRIES', 1),
     maxChoices: integer(env, 'MAX_CHOICES', 8, 1),
     reasoningContent: env.REASONING_CONTENT === undefined ? true : flag(env.REASONING_CONTENT),
+    reasoningField: reasoningField(env.REASONING_FIELD),
     reasoningSummary: reasoningSummary(env.REASONING_SUMMARY),
     reasoningContinuity: env.REASONING_CONTINUITY === undefined ? true : flag(env.REASONING_CONTINUITY),
     reasoningModels: pattern(env, 'REASONING_MODELS', DEFAULT_REASONING_MODELS),
@@ -119,6 +122,12 @@ function pattern(env: NodeJS.ProcessEnv, name: string, fallback: RegExp): RegExp
   } catch {
     throw new ConfigError(`${name} is not a valid regular expression: '${raw}'.`);
   }
+}
+
+function reasoningField(raw: string | undefined): ReasoningField {
+  if (raw === undefined || raw === '' || raw === 'reasoning_content') return 'reasoning_content';
+  if (raw === 'reasoning') return raw;
+  throw new ConfigError(`REASONING_FIELD must be reasoning_content or reasoning, got '${raw}'.`);
 }
 
 function reasoningSummary(raw: string | undefined): Config['reasoningSummary'] {

@@ -13,7 +13,10 @@ import { serveChatStream } from './chat-stream.js';
 
 export function chatCompletionsRouter(config: Config, upstream: UpstreamClient, continuity: ReasoningContinuity, metrics: AdapterMetrics): Router {
   const router = Router();
-  const answerOptions: ResponseTranslationOptions = { reasoningContent: config.reasoningContent };
+  const answerOptions: ResponseTranslationOptions = {
+    reasoningContent: config.reasoningContent,
+    reasoningField: config.reasoningField,
+  };
 
   router.post('/v1/chat/completions', async (request: Request, response: Response) => {
     const chat = parseChatRequest(request.body);

@@ -132,5 +132,5 @@ export function onReasoning(state: StreamState, delta: string, out: ChatCompleti
   const text = state.reasoningSeparatorPending ? MESSAGE_SEPARATOR + delta : delta;
   state.reasoningSeparatorPending = false;
   state.reasoningLength += text.length;
-  emit(state, out, { reasoning_content: text });
+  emit(state, out, { [state.options.reasoningField ?? 'reasoning_content']: text });
 }

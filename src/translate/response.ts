@@ -10,12 +10,16 @@ import type { ChatContext } from './request.js';
 import { findStop } from './stop-sequences.js';
 import { sumChatUsage, toChatUsage } from './usage.js';
 
+export type ReasoningField = 'reasoning_content' | 'reasoning';
+
 /** Put between the texts of two message items (e.g. `phase: commentary` then the final answer). */
 export const MESSAGE_SEPARATOR = '\n\n';
 
 export interface ResponseTranslationOptions {
   /** Surface reasoning summaries as `message.reasoning_content`. */
   reasoningContent: boolean;
+  /** The field they go in: `reasoning_content` (default, the most widely read) or `reasoning`. */
+  reasoningField?: ReasoningField;
 }
 
 /** `chatcmpl-` id derived from the upstream response id, so the two can be matched in logs. */
@@ -57,7 +61,7 @@ export function toChatChoice(
     refusal: answer.refusal === '' ? null : answer.refusal,
     annotations: answer.annotations,
   };
-  if (options.reasoningContent && answer.reasoning !== '') message.reasoning_content = answer.reasoning;
+  if (options.reasoningContent && answer.reasoning !== '') message[options.reasoningField ?? 'reasoning_content'] = answer.reasoning;
   if (toolCalls.length > 0) {
     const first = toolCalls[0]!;
     if (context.legacyFunctions && first.type === 'function') message.function_call = first.function;

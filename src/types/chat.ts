@@ -36,6 +36,8 @@ export interface ChatMessage {
   function_call?: { name: string; arguments: string };
   /** Reasoning summary text; a widely read extension, not part of the official schema. */
   reasoning_content?: string;
+  /** The same text under the name some clients read instead (`REASONING_FIELD=reasoning`). */
+  reasoning?: string;
 }
 
 export interface ChatChoice {
@@ -89,6 +91,7 @@ export interface ChatDelta {
   tool_calls?: ChatToolCallDelta[];
   function_call?: { name?: string; arguments?: string };
   reasoning_content?: string;
+  reasoning?: string;
   annotations?: ChatUrlCitation[];
 }
 

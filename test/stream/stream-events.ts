@@ -4,6 +4,7 @@
  */
 import { createStreamState, finish, step, type StepResult, type UpstreamEvent } from '../../src/stream/reducer.js';
 import type { ChatContext } from '../../src/translate/request.js';
+import type { ResponseTranslationOptions } from '../../src/translate/response.js';
 import type { ChatCompletionChunk, ChatDelta } from '../../src/types/chat.js';
 import { responsesUsage } from '../helpers/usage-objects.js';
 
@@ -196,9 +197,9 @@ export interface ReducerRun {
 export function runReducer(
   events: UpstreamEvent[],
   context: ChatContext = chatContext(),
-  reasoningContent = true,
+  options: boolean | ResponseTranslationOptions = true,
 ): ReducerRun {
-  const state = createStreamState(context, { reasoningContent });
+  const state = createStreamState(context, typeof options === 'boolean' ? { reasoningContent: options } : options);
   const chunks: ChatCompletionChunk[] = [];
   let end: StepResult['end'];
   let endedAt = -1;
