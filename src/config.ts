@@ -34,6 +34,8 @@ export interface Config {
   reasoningCacheBytes: number;
   reasoningCacheTtlMs: number;
   bodyLimit: string;
+  /** Model names rewritten before the request goes upstream (a client's hard-coded name to a Responses model). */
+  modelAliases: Map<string, string>;
   logLevel: string;
   /** Serve Prometheus metrics on `GET /metrics` (METRICS=off removes the route). */
   metrics: boolean;
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reasoningCacheTtlMs: integer(env, 'REASONING_CACHE_TTL_S', 3600, 1) * 1000,
     bodyLimit: bodyLimit(env.BODY_LIMIT || '25mb'),
     logLevel: env.LOG_LEVEL || 'info',
+    modelAliases: modelAliases(env.MODEL_ALIASES),
     metrics: env.METRICS === undefined ? true : flag(env.METRICS),
   };
   if (config.adapterApiKeys.length > 0 && !config.upstreamApiKey) {
@@ -122,6 +125,21 @@ function pattern(env: NodeJS.ProcessEnv, name: string, fallback: RegExp): RegExp
   } catch {
     throw new ConfigError(`${name} is not a valid regular expression: '${raw}'.`);
   }
+}
+
+/** `MODEL_ALIASES=gpt-4o=gpt-5.2,gpt-4=gpt-5-pro`: comma-separated `client-name=upstream-name` pairs. */
+function modelAliases(raw: string | undefined): Map<string, string> {
+  const aliases = new Map<string, string>();
+  for (const pair of (raw ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '')) {
+    const at = pair.indexOf('=');
+    const from = pair.slice(0, at).trim();
+    const to = pair.slice(at + 1).trim();
+    if (at < 0 || from === '' || to === '') {
+      throw new ConfigError(`MODEL_ALIASES entries must look like client-model=upstream-model, got '${pair}'.`);
+    }
+    aliases.set(from, to);
+  }
+  return aliases;
 }
 
 function reasoningField(raw: string | undefined): ReasoningField {

@@ -20,6 +20,7 @@ export function chatCompletionsRouter(config: Config, upstream: UpstreamClient, 
 
   router.post('/v1/chat/completions', async (request: Request, response: Response) => {
     const chat = parseChatRequest(request.body);
+    chat.model = config.modelAliases.get(chat.model) ?? chat.model;
     const translated = toResponsesRequest(chat, {
       strictParams: config.strictParams,
       reasoningSummary: config.reasoningSummary,

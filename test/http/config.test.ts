@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       metrics: true,
       bodyLimit: '25mb',
       logLevel: 'info',
+      modelAliases: new Map(),
     });
   });
 
@@ -55,6 +56,7 @@ describe('loadConfig', () => {
       METRICS: 'off',
       BODY_LIMIT: '1mb',
       LOG_LEVEL: 'debug',
+      MODEL_ALIASES: 'gpt-4o=gpt-5.2, gpt-4 = gpt-5-pro,',
     });
     expect(config).toEqual({
       port: 9000,
@@ -78,6 +80,10 @@ describe('loadConfig', () => {
       metrics: false,
       bodyLimit: '1mb',
       logLevel: 'debug',
+      modelAliases: new Map([
+        ['gpt-4o', 'gpt-5.2'],
+        ['gpt-4', 'gpt-5-pro'],
+      ]),
     });
   });
 
@@ -104,6 +110,8 @@ describe('loadConfig', () => {
     [{ UPSTREAM_TIMEOUT_MS: '0' }, /UPSTREAM_TIMEOUT_MS must be a positive integer, got '0'/],
     [{ STREAM_IDLE_TIMEOUT_MS: '0' }, /STREAM_IDLE_TIMEOUT_MS must be a positive integer/],
     [{ REASONING_FIELD: 'thoughts' }, /REASONING_FIELD must be reasoning_content or reasoning/],
+    [{ MODEL_ALIASES: 'gpt-4o' }, /MODEL_ALIASES entries must look like client-model=upstream-model/],
+    [{ MODEL_ALIASES: '=gpt-5' }, /MODEL_ALIASES entries must look like client-model=upstream-model/],
     [{ MAX_CHOICES: '0' }, /MAX_CHOICES must be a positive integer/],
     [{ BODY_LIMIT: 'lots' }, /BODY_LIMIT must be a size such as 100kb or 25mb, got 'lots'/],
     [{ BODY_LIMIT: '-1mb' }, /BODY_LIMIT must be a size/],
