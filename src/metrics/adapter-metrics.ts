@@ -15,6 +15,7 @@ const ADAPTER_ERROR_CODES = new Set([
   'upstream_protocol_error',
   'upstream_stream_truncated',
   'upstream_stream_broken',
+  'upstream_connection_broken',
   'upstream_redirect',
   'upstream_cancelled',
 ]);

@@ -66,7 +66,7 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
       else held.push(chunk);
     }
     if (state.hasOutput) streamMetrics.outputStarted();
-    if (state.hasOutput || result.end?.kind === 'finished') await commit();
+    if (!writer.isOpen && (state.hasOutput || result.end?.kind === 'finished')) await commit();
   };
 
   const runChoice = async (reply: StreamingReply, state: StreamState): Promise<void> => {
@@ -77,17 +77,14 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
         await continuity.capture(translated.request.model, event.response ?? {});
       }
       if (result.end) {
-        // A stop sequence ended the text, but the client asked for usage: read on, sending nothing,
-        // until the upstream reports what it billed.
-        if (event.type === 'response.completed' || event.type === 'response.incomplete' || event.type === 'response.failed') {
-          state.usage = event.response?.usage ?? undefined;
-          break;
-        }
-        continue;
+        step(state, event); // after a stop sequence: only records the usage, sends nothing
+      } else {
+        result = step(state, event);
+        await deliver(result, state);
       }
-      result = step(state, event);
-      await deliver(result, state);
-      if (result.end && !(context.includeUsage && result.end.kind === 'finished' && state.usage === undefined)) break;
+      // A stop sequence ends the text before the upstream's usage arrives: read on when the client wants it.
+      const awaitingUsage = context.includeUsage && result.end?.kind === 'finished' && state.usage === undefined;
+      if (result.end && !awaitingUsage) break;
     }
     if (!result.end) {
       result = finish(state);
@@ -134,8 +131,8 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
   }
 
   if (call.signal.aborted && response.destroyed) return; // the client left; nothing to say
-  if (failure) args.metrics.countUpstreamError(failure);
   if (failure) {
+    args.metrics.countUpstreamError(failure);
     if (!writer.isOpen) throw failure; // rendered with its status by the error handler
     log.warn({ error: failure.toBody().error }, 'stream ended by an upstream error');
     await writer.send(failure.toBody());

@@ -31,8 +31,14 @@ export type { StepResult, StreamEnd, StreamState, UpstreamEvent } from './stream
 /** Translates one upstream event. Mutates `state` (owned by one stream) and returns the chunks to send. */
 export function step(state: StreamState, event: UpstreamEvent): StepResult {
   const out: ChatCompletionChunk[] = [];
-  if (state.finished) return { chunks: out };
   const type = event.type;
+  if (state.finished) {
+    // A stop sequence ends a choice early; a caller that needs the billed usage reads on to the end.
+    if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') {
+      state.usage ??= cleanResponse(event.response).usage ?? undefined;
+    }
+    return { chunks: out };
+  }
 
   if (type === 'response.created' || type === 'response.in_progress' || type === 'response.queued') {
     adoptEnvelope(state, cleanResponse(event.response));

@@ -89,8 +89,7 @@ export function toChatCompletion(
 /** Builds the completion from one or more upstream responses (one per choice when `n` > 1). */
 export function assembleCompletion(responses: UpstreamResponse[], choices: ChatChoice[]): ChatCompletion {
   const first = responses[0]!;
-  const usages = responses.map((response) => toChatUsage(response.usage));
-  const usage = usages.length === 1 ? usages[0]! : sumChatUsage(usages);
+  const usage = sumChatUsage(responses.map((response) => toChatUsage(response.usage)));
   return {
     id: completionId(first.id),
     object: 'chat.completion',
@@ -125,18 +124,8 @@ function readOutput(output: UpstreamOutputItem[], context: ChatContext): Answer 
         break;
       }
       case 'function_call':
-        answer.toolCalls.push({
-          id: item.call_id ?? item.id ?? '',
-          type: 'function',
-          function: { name: item.name ?? '', arguments: item.arguments ?? '' },
-        });
-        break;
       case 'custom_tool_call':
-        answer.toolCalls.push({
-          id: item.call_id ?? item.id ?? '',
-          type: 'custom',
-          custom: { name: item.name ?? '', input: item.input ?? '' },
-        });
+        answer.toolCalls.push(toChatToolCall(item));
         break;
       case 'reasoning': {
         const text = reasoningText(item);
@@ -149,6 +138,15 @@ function readOutput(output: UpstreamOutputItem[], context: ChatContext): Answer 
     }
   }
   return answer;
+}
+
+/** A function or custom tool call item as a Chat tool call: its id is the `call_id`, never the item id. */
+function toChatToolCall(item: UpstreamOutputItem): ChatToolCall {
+  const id = item.call_id ?? item.id ?? '';
+  const name = item.name ?? '';
+  return item.type === 'custom_tool_call'
+    ? { id, type: 'custom', custom: { name, input: item.input ?? '' } }
+    : { id, type: 'function', function: { name, arguments: item.arguments ?? '' } };
 }
 
 /** Appends one message item's text (after a separator), annotations, logprobs and refusal. */

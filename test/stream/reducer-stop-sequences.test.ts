@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createStreamState, step } from '../../src/stream/reducer.js';
 import {
   annotationAdded,
   chatContext,
@@ -106,5 +107,21 @@ describe('stream reducer: stop sequences', () => {
       finish_reason: null,
       logprobs: { content: [token('Yes'), token('.')], refusal: null },
     });
+  });
+});
+
+describe('stream reducer: reading on after a stop sequence', () => {
+  it('sends nothing more but records the usage of the terminal event', () => {
+    const state = createStreamState(chatContext({ stop: ['END'], includeUsage: true }), { reasoningContent: true });
+    for (const event of [created(), messageAdded('msg_1'), textDelta('msg_1', 'Hi END')]) step(state, event);
+    expect(state.finished).toBe(true);
+    expect(state.usage).toBeUndefined();
+
+    const late = [textDelta('msg_1', ' more'), completed([], { usage: { input_tokens: 3, output_tokens: 9, total_tokens: 12 } })];
+    const results = late.map((event) => step(state, event));
+
+    expect(results.flatMap((result) => result.chunks)).toEqual([]);
+    expect(results.some((result) => result.end)).toBe(false);
+    expect(state.usage).toEqual({ input_tokens: 3, output_tokens: 9, total_tokens: 12 });
   });
 });
