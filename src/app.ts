@@ -8,6 +8,7 @@ import { AdapterMetrics } from './metrics/adapter-metrics.js';
 import { metricsRouter, requestMetrics } from './metrics/http.js';
 import { MemoryReasoningStore } from './reasoning/memory-store.js';
 import { ReasoningContinuity } from './reasoning/continuity.js';
+import { Redactor } from './redaction.js';
 import { chatCompletionsRouter } from './routes/chat-completions.js';
 import { healthRouter } from './routes/health.js';
 import { modelsRouter } from './routes/models.js';
@@ -23,7 +24,9 @@ export interface AppDependencies {
 /** The whole service as an Express app; tests run it in-process against a fake upstream. */
 export function createApp({ config, fetch = globalThis.fetch, logger = createLogger(config.logLevel) }: AppDependencies): Express {
   const metrics = new AdapterMetrics();
+  const redactor = new Redactor([config.upstreamApiKey, ...config.adapterApiKeys]);
   const upstream = new UpstreamClient({
+    redactor,
     baseUrl: config.upstreamBaseUrl,
     apiKey: config.upstreamApiKey,
     fetch: metrics.timedFetch(fetch),
@@ -47,10 +50,10 @@ export function createApp({ config, fetch = globalThis.fetch, logger = createLog
   if (config.adapterApiKeys.length > 0) app.use(requireClientKey(config.adapterApiKeys));
   // Hand-written curl loops often omit the content type: any body is read as JSON.
   app.use(express.json({ limit: config.bodyLimit, type: () => true }));
-  app.use(chatCompletionsRouter(config, upstream, continuity, metrics));
+  app.use(chatCompletionsRouter(config, upstream, continuity, metrics, redactor));
   app.use(modelsRouter(upstream));
-  app.use(responsesRouter(upstream));
+  app.use(responsesRouter(upstream, redactor));
   app.use(notFound());
-  app.use(errorHandler());
+  app.use(errorHandler(redactor));
   return app;
 }

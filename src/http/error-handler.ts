@@ -1,14 +1,17 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ClientGoneError } from '../upstream/client.js';
+import type { Redactor } from '../redaction.js';
 import { HttpError } from './errors.js';
 
-/** Renders every error in the OpenAI shape; never a stack trace. */
-export function errorHandler(): ErrorRequestHandler {
-  return function renderError(error, _request, response, _next) {
+/** Renders every error in the OpenAI shape, with secrets redacted; never a stack trace. */
+export function errorHandler(redactor: Redactor): ErrorRequestHandler {
+  return function renderError(error, request, response, _next) {
     if (error instanceof ClientGoneError || response.destroyed) return;
-    const httpError = toHttpError(error);
+    const authorization = request.headers.authorization;
+    const httpError = redactor.error(toHttpError(error), authorization);
     // pino-http writes it on the request's one log line; an unexpected error keeps its stack there.
-    response.err = error instanceof Error && !(error instanceof HttpError) && httpError.status >= 500 ? error : httpError;
+    const unexpected = error instanceof Error && !(error instanceof HttpError) && httpError.status >= 500;
+    response.err = unexpected ? redactor.unexpected(error, authorization) : httpError;
     if (response.headersSent) {
       response.end();
       return;

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { HttpError } from '../http/errors.js';
 import type { ResponsesRequest, UpstreamResponse } from '../types/responses.js';
 import type { ReasoningStore } from './memory-store.js';
-import { reasoningByCallId, withReplayedReasoning } from './replay.js';
+import { reasoningByCallId, withReplayedReasoning, type RememberedReasoning } from './replay.js';
 
 const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
 
@@ -12,6 +13,31 @@ export interface PreparedRequest {
   request: ResponsesRequest;
   /** Reasoning items put back from earlier answers. */
   replayed: number;
+  /** Whose memory this request reads and writes; unset when continuity does not apply. */
+  scope?: string;
+}
+
+/** Who is calling, as far as the adapter can tell: the credential presented and the account headers. */
+export interface Caller {
+  authorization: string | undefined;
+  forwardedHeaders: Record<string, string>;
+}
+
+/**
+ * The caller's memory scope: a hash of the key it presented (an adapter key, or its own upstream
+ * key) and its organization and project, never the key itself. One tenant cannot name another's
+ * tool call ids and get its reasoning replayed, even though one upstream key would decrypt it.
+ * Callers that present nothing share one scope (they share the operator's key too).
+ */
+export function callerScope(caller: Caller): string {
+  const hash = createHash('sha256').update('reasoning-scope\0').update(caller.authorization ?? '');
+  for (const name of ['openai-organization', 'openai-project']) hash.update('\0').update(caller.forwardedHeaders[name] ?? '');
+  return hash.digest('base64url');
+}
+
+/** The store key of one remembered group: caller, model and tool call id. */
+function memoryKey(scope: string, model: string, callId: string): string {
+  return `${scope}:${model}:${callId}`;
 }
 
 /**
@@ -39,25 +65,36 @@ export class ReasoningContinuity {
     }
   }
 
-  /** The upstream request with encrypted reasoning asked for and remembered reasoning put back. */
-  async prepare(request: ResponsesRequest): Promise<PreparedRequest> {
+  /**
+   * The upstream request with encrypted reasoning asked for and the caller's remembered reasoning
+   * put back.
+   */
+  async prepare(request: ResponsesRequest, caller: Caller): Promise<PreparedRequest> {
     if (!this.applies(request.model)) return { request, replayed: 0 };
-    const callIds = request.input.flatMap((item) =>
-      item.type === 'function_call' || item.type === 'custom_tool_call' ? [item.call_id] : [],
+    const scope = callerScope(caller);
+    const keys = request.input.flatMap((item) =>
+      item.type === 'function_call' || item.type === 'custom_tool_call' ? [memoryKey(scope, request.model, item.call_id)] : [],
     );
-    const remembered = callIds.length > 0 ? await this.store.recall(callIds) : new Map();
-    const { input, replayed } = withReplayedReasoning(request.input, request.model, (callId) => remembered.get(callId));
+    const remembered = keys.length > 0 ? await this.store.recall(keys) : new Map();
+    const { input, replayed } = withReplayedReasoning(request.input, request.model, (callId) =>
+      remembered.get(memoryKey(scope, request.model, callId)),
+    );
     return {
       request: { ...request, input, include: [...(request.include ?? []), ENCRYPTED_REASONING] },
       replayed,
+      scope,
     };
   }
 
-  /** Remembers the reasoning of a finished answer. */
-  async capture(model: string, response: UpstreamResponse): Promise<void> {
-    if (!this.applies(model) || !Array.isArray(response.output)) return;
-    const entries = reasoningByCallId(response.output, model);
-    if (entries.size > 0) await this.store.remember(entries);
+  /** Remembers the reasoning of a finished answer, in the scope of the caller that asked for it. */
+  async capture(prepared: PreparedRequest, response: UpstreamResponse): Promise<void> {
+    const { scope, request } = prepared;
+    if (scope === undefined || !this.applies(request.model) || !Array.isArray(response.output)) return;
+    const entries = reasoningByCallId(response.output, request.model);
+    if (entries.size === 0) return;
+    const keyed = new Map<string, RememberedReasoning>();
+    for (const [callId, value] of entries) keyed.set(memoryKey(scope, request.model, callId), value);
+    await this.store.remember(keyed);
   }
 
   /**

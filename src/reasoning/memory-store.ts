@@ -1,9 +1,12 @@
 import type { RememberedReasoning } from './replay.js';
 
-/** Where remembered reasoning lives: in memory here; a shared store (Redis) can implement the same. */
+/**
+ * Where remembered reasoning lives, by key (caller scope, model and tool call id: see
+ * continuity.ts): in memory here; a shared store (Redis) can implement the same.
+ */
 export interface ReasoningStore {
   remember(entries: ReadonlyMap<string, RememberedReasoning>): Promise<void>;
-  recall(callIds: readonly string[]): Promise<Map<string, RememberedReasoning>>;
+  recall(keys: readonly string[]): Promise<Map<string, RememberedReasoning>>;
 }
 
 interface Entry {
@@ -35,39 +38,39 @@ export class MemoryReasoningStore implements ReasoningStore {
   }
 
   async remember(entries: ReadonlyMap<string, RememberedReasoning>): Promise<void> {
-    for (const [callId, value] of entries) {
-      const bytes = sizeOf(value);
+    for (const [key, value] of entries) {
+      const bytes = key.length + sizeOf(value);
       if (bytes > this.maxBytes) continue;
-      this.delete(callId);
-      this.entries.set(callId, { value, bytes, expiresAt: this.now() + this.ttlMs });
+      this.delete(key);
+      this.entries.set(key, { value, bytes, expiresAt: this.now() + this.ttlMs });
       this.totalBytes += bytes;
     }
     // Map iteration follows insertion order: the first entries are the oldest.
-    for (const [callId] of this.entries) {
+    for (const [key] of this.entries) {
       if (this.totalBytes <= this.maxBytes) break;
-      this.delete(callId);
+      this.delete(key);
     }
   }
 
-  async recall(callIds: readonly string[]): Promise<Map<string, RememberedReasoning>> {
+  async recall(keys: readonly string[]): Promise<Map<string, RememberedReasoning>> {
     const found = new Map<string, RememberedReasoning>();
     const now = this.now();
-    for (const callId of callIds) {
-      const entry = this.entries.get(callId);
+    for (const key of keys) {
+      const entry = this.entries.get(key);
       if (!entry) continue;
       if (entry.expiresAt <= now) {
-        this.delete(callId);
+        this.delete(key);
         continue;
       }
-      found.set(callId, entry.value);
+      found.set(key, entry.value);
     }
     return found;
   }
 
-  private delete(callId: string): void {
-    const entry = this.entries.get(callId);
+  private delete(key: string): void {
+    const entry = this.entries.get(key);
     if (!entry) return;
-    this.entries.delete(callId);
+    this.entries.delete(key);
     this.totalBytes -= entry.bytes;
   }
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { ReasoningContinuity } from '../reasoning/continuity.js';
 import { invalidRequest } from '../http/errors.js';
 import type { AdapterMetrics } from '../metrics/adapter-metrics.js';
+import type { Redactor } from '../redaction.js';
 import { parseChatRequest } from '../schema/validate.js';
 import { toResponsesRequest, type TranslatedRequest } from '../translate/request.js';
 import { inChatTerms } from '../translate/upstream-param.js';
@@ -11,7 +12,13 @@ import type { UpstreamClient } from '../upstream/client.js';
 import { callOptionsFor } from './call-options.js';
 import { serveChatStream } from './chat-stream.js';
 
-export function chatCompletionsRouter(config: Config, upstream: UpstreamClient, continuity: ReasoningContinuity, metrics: AdapterMetrics): Router {
+export function chatCompletionsRouter(
+  config: Config,
+  upstream: UpstreamClient,
+  continuity: ReasoningContinuity,
+  metrics: AdapterMetrics,
+  redactor: Redactor,
+): Router {
   const router = Router();
   const answerOptions: ResponseTranslationOptions = {
     reasoningContent: config.reasoningContent,
@@ -33,9 +40,9 @@ export function chatCompletionsRouter(config: Config, upstream: UpstreamClient, 
 
     const controller = new AbortController();
     const call = callOptionsFor(request, response, controller);
-    const prepared = await continuity.prepare(translated.request);
+    const prepared = await continuity.prepare(translated.request, call);
     if (translated.context.stream) {
-      await serveChatStream({ response, upstream, translated, prepared, continuity, call, controller, config, answerOptions, metrics, log: request.log });
+      await serveChatStream({ response, upstream, translated, prepared, continuity, call, controller, config, answerOptions, metrics, redactor, log: request.log });
       return;
     }
     try {
@@ -49,7 +56,7 @@ export function chatCompletionsRouter(config: Config, upstream: UpstreamClient, 
           ),
         ),
       );
-      for (const reply of replies) await continuity.capture(translated.request.model, reply.response);
+      for (const reply of replies) await continuity.capture(prepared, reply.response);
       const choices = replies.map((reply, index) => toChatChoice(reply.response, translated.context, answerOptions, index));
       response.set(replies[0]!.headers).json(assembleCompletion(replies.map((reply) => reply.response), choices));
     } catch (error) {

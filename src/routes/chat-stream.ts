@@ -5,6 +5,7 @@ import type { PreparedRequest, ReasoningContinuity } from '../reasoning/continui
 import { HttpError } from '../http/errors.js';
 import { SseWriter } from '../http/sse-writer.js';
 import type { AdapterMetrics } from '../metrics/adapter-metrics.js';
+import type { Redactor } from '../redaction.js';
 import { createStreamState, finish, step, type StepResult, type StreamState } from '../stream/reducer.js';
 import { readUpstreamEvents } from '../stream/sse-events.js';
 import { inChatTerms } from '../translate/upstream-param.js';
@@ -26,6 +27,7 @@ interface StreamArguments {
   config: Config;
   answerOptions: ResponseTranslationOptions;
   metrics: AdapterMetrics;
+  redactor: Redactor;
   log: Logger;
 }
 
@@ -74,7 +76,7 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
     for await (const event of readUpstreamEvents(reply.body, config.streamIdleTimeoutMs)) {
       if (failure) return;
       if (event.type === 'response.completed' || event.type === 'response.incomplete') {
-        await continuity.capture(translated.request.model, event.response ?? {});
+        await continuity.capture(prepared, event.response ?? {});
       }
       if (result.end) {
         step(state, event); // after a stop sequence: only records the usage, sends nothing
@@ -134,8 +136,9 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
   if (failure) {
     args.metrics.countUpstreamError(failure);
     if (!writer.isOpen) throw failure; // rendered with its status by the error handler
-    log.warn({ error: failure.toBody().error }, 'stream ended by an upstream error');
-    await writer.send(failure.toBody());
+    const told = args.redactor.error(failure, call.authorization).toBody();
+    log.warn({ error: told.error }, 'stream ended by an upstream error');
+    await writer.send(told);
     writer.end();
     return;
   }

@@ -1,8 +1,9 @@
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { Router, type Request, type Response } from 'express';
 import { HttpError } from '../http/errors.js';
+import type { Redactor } from '../redaction.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import { callOptionsFor } from './call-options.js';
 
@@ -23,10 +24,10 @@ interface Forwarded {
  * The Responses API passed through untouched, so one base URL serves Chat and Responses clients:
  * bodies, statuses and event streams go both ways as they are; only auth follows the adapter's rules.
  */
-export function responsesRouter(upstream: UpstreamClient): Router {
+export function responsesRouter(upstream: UpstreamClient, redactor: Redactor): Router {
   const router = Router();
   const forward = (forwarded: (request: Request) => Forwarded) => (request: Request, response: Response) =>
-    pass(upstream, forwarded(request), request, response);
+    pass(upstream, redactor, forwarded(request), request, response);
 
   router.post(
     '/v1/responses',
@@ -52,7 +53,7 @@ export function responsesRouter(upstream: UpstreamClient): Router {
   return router;
 }
 
-async function pass(upstream: UpstreamClient, forwarded: Forwarded, request: Request, response: Response): Promise<void> {
+async function pass(upstream: UpstreamClient, redactor: Redactor, forwarded: Forwarded, request: Request, response: Response): Promise<void> {
   const call = callOptionsFor(request, response);
   const allowed = forwarded.query ?? new Set<string>();
   const query = [...clientQuery(request)].filter(([name]) => allowed.has(name));
@@ -78,11 +79,26 @@ async function pass(upstream: UpstreamClient, forwarded: Forwarded, request: Req
   response.flushHeaders();
   try {
     // pipeline waits for `drain` when the client reads slowly, and cancels the upstream body when it leaves.
-    await pipeline(Readable.fromWeb(reply.body as NodeReadableStream<Uint8Array>), response);
+    await pipeline(Readable.fromWeb(reply.body as NodeReadableStream<Uint8Array>), redacting(redactor, call.authorization), response);
   } catch (error) {
     // Already destroyed by pipeline: the client sees the stream break off, as it would upstream.
     if (!call.signal.aborted) request.log.warn({ err: error }, 'upstream event stream broke off');
   }
+}
+
+/** An event's error may quote a key: scrubbed on the way, holding back only what could begin one. */
+function redacting(redactor: Redactor, authorization: string | undefined): Transform {
+  const scrub = redactor.stream(authorization);
+  return new Transform({
+    transform(piece: Buffer, _encoding, done) {
+      const out = scrub.push(piece);
+      done(null, out.length > 0 ? out : undefined);
+    },
+    flush(done) {
+      const rest = scrub.end();
+      done(null, rest.length > 0 ? rest : undefined);
+    },
+  });
 }
 
 /** The client's query string, parsed here so only allowed names are ever rebuilt upstream. */

@@ -1,4 +1,5 @@
 import { HttpError } from '../http/errors.js';
+import type { Redactor } from '../redaction.js';
 import type { ResponsesRequest, UpstreamResponse } from '../types/responses.js';
 
 export type Fetch = typeof globalThis.fetch;
@@ -9,6 +10,8 @@ export interface UpstreamOptions {
   fetch: Fetch;
   timeoutMs: number;
   retries: number;
+  /** Scrubs secrets from the bodies passed on as they are (errors are scrubbed where they are rendered). */
+  redactor: Redactor;
 }
 
 /** Per-call facts from the client's request. */
@@ -42,7 +45,7 @@ export class UpstreamClient {
       const response = parseResponseObject(await readBody(() => reply.text(), timeout.signal));
       return { response, headers: passedBackHeaders(reply.headers) };
     } catch (error) {
-      throw this.redact(timeout.explain(error), call);
+      throw timeout.explain(error);
     } finally {
       timeout.clear();
     }
@@ -65,7 +68,7 @@ export class UpstreamClient {
       }
       return { body: reply.body, headers: passedBackHeaders(reply.headers) };
     } catch (error) {
-      throw this.redact(timeout.explain(error), call);
+      throw timeout.explain(error);
     } finally {
       timeout.clear();
     }
@@ -80,12 +83,12 @@ export class UpstreamClient {
       const body = await readBody(() => reply.text(), timeout.signal);
       return {
         status: reply.status,
-        // Passed on as it is, so an error body quoting a key is the one place to scrub it.
-        body: reply.ok ? body : this.redactText(body, call),
+        // Passed on as it is, so a body quoting a key is the one place to scrub it.
+        body: this.options.redactor.text(body, call.authorization),
         contentType: reply.headers.get('content-type') ?? 'application/json',
       };
     } catch (error) {
-      throw this.redact(timeout.explain(error), call);
+      throw timeout.explain(error);
     } finally {
       timeout.clear();
     }
@@ -120,24 +123,6 @@ export class UpstreamClient {
         await delay(100 * 2 ** attempt);
       }
     }
-  }
-
-  /**
-   * Some relays answer a bad key by quoting it in full: keep keys out of what the client is told
-   * and of what is logged.
-   */
-  private redact(error: unknown, call: CallOptions): unknown {
-    if (error instanceof HttpError) error.message = this.redactText(error.message, call);
-    return error;
-  }
-
-  private redactText(text: string, call: CallOptions): string {
-    let redacted = text;
-    for (const secret of [this.options.apiKey, call.authorization?.replace(/^Bearer\s+/i, '')]) {
-      // A few characters would match ordinary words; real keys are far longer.
-      if (secret && secret.length >= 8) redacted = redacted.replaceAll(secret, '[redacted]');
-    }
-    return redacted;
   }
 
   private headers(call: CallOptions, accept: string): Record<string, string> {
@@ -179,13 +164,10 @@ export class UpstreamClient {
       if (contentType !== null) passed['content-type'] = contentType;
       if (reply.body && contentType?.includes('text/event-stream')) return { status: reply.status, headers: passed, body: reply.body };
       const body = new Uint8Array(await readBody(() => reply.arrayBuffer(), timeout.signal));
-      // Success bodies pass byte for byte; error bodies may quote a key (see `redact`).
-      if (reply.ok) return { status: reply.status, headers: passed, body };
-      const text = new TextDecoder().decode(body);
-      const redacted = this.redactText(text, call);
-      return { status: reply.status, headers: passed, body: redacted === text ? body : new TextEncoder().encode(redacted) };
+      // Byte for byte, unless the body quotes a key (an error, or a failed Response).
+      return { status: reply.status, headers: passed, body: this.options.redactor.bytes(body, call.authorization) };
     } catch (error) {
-      throw this.redact(timeout.explain(error), call);
+      throw timeout.explain(error);
     } finally {
       timeout.clear();
     }

@@ -4,6 +4,7 @@ import express from 'express';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { errorHandler } from '../../src/http/error-handler.js';
+import { Redactor } from '../../src/redaction.js';
 import { messageItem, responseObject } from '../helpers/fake-upstream.js';
 import { chatRequest, startHarness, type Harness } from './app-harness.js';
 
@@ -287,7 +288,7 @@ describe('a fault inside the adapter', () => {
     app.get('/crash', () => {
       throw new TypeError("Cannot read properties of null (reading 'type') at /srv/app/dist/translate/response.js:42");
     });
-    app.use(errorHandler());
+    app.use(errorHandler(new Redactor([])));
 
     const response = await request(app).get('/crash').expect(500);
 

@@ -1,6 +1,8 @@
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { afterEach, describe, expect, it } from 'vitest';
+import { callerScope, ReasoningContinuity } from '../../src/reasoning/continuity.js';
+import { MemoryReasoningStore } from '../../src/reasoning/memory-store.js';
 import { functionCallItem, messageItem, responseObject } from '../helpers/fake-upstream.js';
 import { startHarness, type Harness } from './app-harness.js';
 
@@ -167,5 +169,64 @@ describe('reasoning continuity', () => {
 
     expect(bodies.map((body) => body.include)).toEqual([undefined, undefined]);
     expect(bodies[1].input.some((item: { type?: string }) => item.type === 'reasoning')).toBe(false);
+  });
+});
+
+describe('reasoning memory is scoped to the caller', () => {
+  /** Turn one as `first`; then `second` sends the same tool call back (its id is all it needs to know). */
+  async function crossTurn(first: OpenAI, second: OpenAI) {
+    harness.fake.enqueue(
+      { kind: 'json', body: firstTurn() },
+      { kind: 'json', body: responseObject({ model: 'gpt-5-test', output: [messageItem('14:02.')] }) },
+    );
+    const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: 'When is high tide?' }];
+    const turn = await first.chat.completions.create({ model: 'gpt-5-test', messages, tools: [tool] });
+    messages.push(turn.choices[0]!.message, { role: 'tool', tool_call_id: 'call_tides', content: '14:02' });
+    await second.chat.completions.create({ model: 'gpt-5-test', messages, tools: [tool] });
+    const secondBody = harness.fake.requests.filter((request) => request.path === '/v1/responses').at(-1)!.body;
+    return secondBody.input.filter((item: { type?: string }) => item.type === 'reasoning');
+  }
+
+  it.each<{ mode: string; env: Record<string, string> }>([
+    { mode: 'adapter keys, one upstream key', env: { ADAPTER_API_KEYS: 'sk-tenant-a-111111,sk-tenant-b-222222', UPSTREAM_API_KEY: 'sk-shared-upstream' } },
+    { mode: 'open, each client its own key', env: {} },
+  ])('$mode: another client naming the same tool call id gets none of it', async ({ env }) => {
+    harness = await startHarness(env);
+    const url = await harness.listen();
+    const tenantA = new OpenAI({ baseURL: url, apiKey: 'sk-tenant-a-111111', maxRetries: 0 });
+    const tenantB = new OpenAI({ baseURL: url, apiKey: 'sk-tenant-b-222222', maxRetries: 0 });
+
+    expect(await crossTurn(tenantA, tenantB)).toEqual([]);
+    // The same turn by the same client still gets its reasoning back.
+    expect(await crossTurn(tenantA, tenantA)).toEqual([replayedReasoning]);
+  });
+
+  it('another project on the same key gets none of it', async () => {
+    harness = await startHarness();
+    const url = await harness.listen();
+    const projectA = new OpenAI({ baseURL: url, apiKey: 'sk-org-key-333333', project: 'proj_a', maxRetries: 0 });
+    const projectB = new OpenAI({ baseURL: url, apiKey: 'sk-org-key-333333', project: 'proj_b', maxRetries: 0 });
+
+    expect(await crossTurn(projectA, projectB)).toEqual([]);
+  });
+
+  it('keeps no key in clear in the store', async () => {
+    const remembered: string[] = [];
+    const store = new MemoryReasoningStore(1_000_000, 60_000);
+    const continuity = new ReasoningContinuity({
+      remember: (entries) => {
+        remembered.push(...entries.keys());
+        return store.remember(entries);
+      },
+      recall: (keys) => store.recall(keys),
+    });
+    const caller = { authorization: 'Bearer sk-tenant-a-111111', forwardedHeaders: {} };
+    const prepared = await continuity.prepare({ model: 'gpt-5-test', input: [], store: false }, caller);
+    await continuity.capture(prepared, firstTurn() as never);
+
+    expect(remembered).toHaveLength(1);
+    expect(remembered[0]).toMatch(/^[\w-]{43}:gpt-5-test:call_tides$/);
+    expect(remembered[0]).not.toContain('sk-tenant-a');
+    expect(remembered[0]!.split(':')[0]).not.toBe(callerScope({ authorization: 'Bearer sk-tenant-b-222222', forwardedHeaders: {} }));
   });
 });
