@@ -1,4 +1,4 @@
-import { HttpError } from './http/errors.js';
+import type { ApiError } from './errors.js';
 
 const CENSOR = '[redacted]';
 /** A few characters would match ordinary words; real keys are far longer. */
@@ -27,15 +27,13 @@ export class Redactor {
   }
 
   /** The error itself when it quotes no secret, otherwise a copy with every field redacted. */
-  error(error: HttpError, authorization?: string): HttpError {
+  error<E extends ApiError>(error: E, authorization?: string): E {
     const message = this.text(error.message, authorization);
     const type = this.text(error.type, authorization);
     const param = error.param === null ? null : this.text(error.param, authorization);
     const code = error.code === null ? null : this.text(error.code, authorization);
     if (message === error.message && type === error.type && param === error.param && code === error.code) return error;
-    const copy = new HttpError(error.status, message, { type, param, code, headers: error.headers });
-    copy.cause = error.cause;
-    return copy;
+    return error.with({ message, type, param, code });
   }
 
   /** An unexpected error as it may be logged: message and stack redacted. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../src/http/errors.js';
+import { UpstreamError } from '../src/errors.js';
 import { Redactor } from '../src/redaction.js';
 
 const UPSTREAM_KEY = 'sk-upstream-0123456789';
@@ -25,7 +25,7 @@ describe('Redactor', () => {
   });
 
   it('redacts every field of an error, keeping its status and headers, and returns a clean error as it is', () => {
-    const error = new HttpError(401, `bad ${UPSTREAM_KEY}`, { type: `t ${UPSTREAM_KEY}`, param: UPSTREAM_KEY, code: `c_${UPSTREAM_KEY}`, headers: { 'retry-after': '1' } });
+    const error = new UpstreamError(401, `bad ${UPSTREAM_KEY}`, { type: `t ${UPSTREAM_KEY}`, param: UPSTREAM_KEY, code: `c_${UPSTREAM_KEY}`, headers: { 'retry-after': '1' } });
     const redacted = redactor.error(error);
     expect({ status: redacted.status, headers: redacted.headers, ...redacted.toBody().error }).toEqual({
       status: 401,
@@ -35,7 +35,7 @@ describe('Redactor', () => {
       param: '[redacted]',
       code: 'c_[redacted]',
     });
-    const clean = new HttpError(400, 'fine');
+    const clean = new UpstreamError(400, 'fine');
     expect(redactor.error(clean)).toBe(clean);
   });
 

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { HttpError } from './errors.js';
+import { InvalidRequestError } from '../errors.js';
 
 /** When client keys are configured, every request must bear one of them. */
 export function requireClientKey(keys: string[]): RequestHandler {
@@ -11,10 +11,7 @@ export function requireClientKey(keys: string[]): RequestHandler {
     const known = expected.some((key) => key.length === presented.length && timingSafeEqual(key, presented));
     if (!known) {
       next(
-        new HttpError(401, 'Incorrect API key provided. Use a key issued for this adapter.', {
-          type: 'invalid_request_error',
-          code: 'invalid_api_key',
-        }),
+        new InvalidRequestError('Incorrect API key provided. Use a key issued for this adapter.', { status: 401, code: 'invalid_api_key' }),
       );
       return;
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { ApiError } from '../errors.js';
 
 /** Paths of secrets in anything we log; bodies are never logged at all. */
 export const REDACT_PATHS = [
@@ -45,8 +46,8 @@ export function requestLogging(logger: Logger) {
         path: request.url.split('?')[0],
       }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-      // An HttpError is an answer, not a fault: its stack says nothing.
-      err: (error: { type: string; stack?: string }) => (error.type === 'HttpError' ? { ...error, stack: undefined } : error),
+      // An ApiError is an answer, not a fault: its stack says nothing.
+      err: (error: { raw?: unknown; stack?: string }) => (error.raw instanceof ApiError && error.raw.fault !== 'adapter' ? { ...error, stack: undefined } : error),
     },
   });
 }

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { HttpError } from '../http/errors.js';
+import { ApiError, UPSTREAM_FAULT_CODES } from '../errors.js';
 import type { TranslatedRequest } from '../translate/request.js';
 import type { Fetch } from '../upstream/client.js';
 import { Counter, Gauge, Histogram, Registry } from './registry.js';
@@ -8,17 +8,7 @@ import { Counter, Gauge, Histogram, Registry } from './registry.js';
 const SECONDS_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
 /** The adapter's own codes for upstream failures; any other failure is labelled by its HTTP status. */
-const ADAPTER_ERROR_CODES = new Set([
-  'upstream_unreachable',
-  'upstream_timeout',
-  'upstream_idle_timeout',
-  'upstream_protocol_error',
-  'upstream_stream_truncated',
-  'upstream_stream_broken',
-  'upstream_connection_broken',
-  'upstream_redirect',
-  'upstream_cancelled',
-]);
+const UPSTREAM_FAULTS: ReadonlySet<string | null> = new Set(UPSTREAM_FAULT_CODES);
 
 export type RequestMode = 'stream' | 'json';
 
@@ -128,8 +118,8 @@ export class AdapterMetrics {
 
   /** Counts an error a request failed with, when the upstream caused it. */
   countUpstreamError(error: unknown): void {
-    if (!(error instanceof HttpError) || error.code === 'client_closed') return;
-    const code = error.code !== null && ADAPTER_ERROR_CODES.has(error.code) ? error.code : String(error.status);
+    if (!(error instanceof ApiError) || error.fault !== 'upstream') return;
+    const code = error.code !== null && UPSTREAM_FAULTS.has(error.code) ? error.code : String(error.status);
     this.upstreamErrors.inc({ code });
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HttpError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import type { ResponsesRequest, UpstreamResponse } from '../types/responses.js';
 import type { ReasoningStore } from './memory-store.js';
 import { reasoningByCallId, withReplayedReasoning, type RememberedReasoning } from './replay.js';
@@ -59,7 +59,7 @@ export class ReasoningContinuity {
     try {
       return await call(prepared.request);
     } catch (error) {
-      const retry = error instanceof HttpError ? this.retryWithout(prepared, original, error) : undefined;
+      const retry = error instanceof ApiError ? this.retryWithout(prepared, original, error) : undefined;
       if (!retry) throw error;
       return call(retry);
     }
@@ -102,7 +102,7 @@ export class ReasoningContinuity {
    * encrypted reasoning is asked without it (and remembered); replayed reasoning the upstream
    * cannot use is dropped rather than failing the client's turn.
    */
-  retryWithout(prepared: PreparedRequest, original: ResponsesRequest, error: HttpError): ResponsesRequest | undefined {
+  retryWithout(prepared: PreparedRequest, original: ResponsesRequest, error: ApiError): ResponsesRequest | undefined {
     if (error.status !== 400 || prepared.request === original) return undefined;
     if (error.param === 'include' || /encrypted content/i.test(error.message)) {
       this.refusingModels.add(original.model);

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../config.js';
 import type { ReasoningContinuity } from '../reasoning/continuity.js';
-import { invalidRequest } from '../http/errors.js';
+import { invalidRequest } from '../errors.js';
 import type { AdapterMetrics } from '../metrics/adapter-metrics.js';
 import type { Redactor } from '../redaction.js';
 import { parseChatRequest } from '../schema/validate.js';

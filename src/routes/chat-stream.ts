@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { PreparedRequest, ReasoningContinuity } from '../reasoning/continuity.js';
-import { HttpError } from '../http/errors.js';
+import { ApiError, ClientGoneError, InvalidRequestError, UpstreamProtocolError } from '../errors.js';
 import { SseWriter } from '../http/sse-writer.js';
 import type { AdapterMetrics } from '../metrics/adapter-metrics.js';
 import type { Redactor } from '../redaction.js';
@@ -13,7 +13,7 @@ import type { TranslatedRequest } from '../translate/request.js';
 import type { ResponseTranslationOptions } from '../translate/response.js';
 import { sumChatUsage, toChatUsage } from '../translate/usage.js';
 import type { ChatCompletionChunk, ServiceTier } from '../types/chat.js';
-import { ClientGoneError, type CallOptions, type StreamingReply, type UpstreamClient } from '../upstream/client.js';
+import type { CallOptions, StreamingReply, UpstreamClient } from '../upstream/client.js';
 
 interface StreamArguments {
   response: Response;
@@ -47,7 +47,7 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
   const held: ChatCompletionChunk[] = [];
   let envelope: Pick<ChatCompletionChunk, 'id' | 'created' | 'model'> | undefined;
   let upstreamHeaders: Record<string, string> = {};
-  let failure: HttpError | undefined;
+  let failure: ApiError | undefined;
 
   /** Sends the headers and everything held so far; from now on errors go in-band. */
   const commit = async (): Promise<void> => {
@@ -120,13 +120,13 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
     await Promise.all(
       replies.map((reply, index) =>
         runChoice(reply, states[index]!).catch((error: unknown) => {
-          failure ??= asHttpError(error, call.signal);
+          failure ??= asApiError(error, call.signal);
           controller.abort(); // one choice failed: stop the others
         }),
       ),
     );
   } catch (error) {
-    failure ??= asHttpError(error, call.signal);
+    failure ??= asApiError(error, call.signal);
     controller.abort();
   } finally {
     clearInterval(heartbeat);
@@ -158,12 +158,11 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
   await writer.done();
 }
 
-function asHttpError(error: unknown, clientSignal: AbortSignal): HttpError {
-  if (error instanceof HttpError) return error;
+function asApiError(error: unknown, clientSignal: AbortSignal): ApiError {
+  if (error instanceof ApiError) return error;
   if (error instanceof ClientGoneError || clientSignal.aborted) {
-    return new HttpError(499, 'The client closed the connection.', { code: 'client_closed' });
+    return new InvalidRequestError('The client closed the connection.', { status: 499, code: 'client_closed' });
   }
-  const broken = new HttpError(502, 'The upstream stream failed.', { code: 'upstream_stream_broken' });
-  broken.cause = error; // the client gets a generic message; the log keeps the real failure
-  return broken;
+  // The client gets a generic message; the log keeps the real failure.
+  return new UpstreamProtocolError('The upstream stream failed.', 'upstream_stream_broken', { cause: error });
 }

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { HttpError } from '../http/errors.js';
+import { InvalidRequestError } from '../errors.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import { callOptionsFor } from './call-options.js';
 
@@ -16,7 +16,7 @@ export function modelsRouter(upstream: UpstreamClient): Router {
     const model = String(request.params.model);
     // URL parsing resolves `.` and `..` segments even when sent as %2E, so they would leave /models.
     if (model === '.' || model === '..') {
-      throw new HttpError(404, `The model '${model}' does not exist.`, { param: 'model', code: 'model_not_found' });
+      throw new InvalidRequestError(`The model '${model}' does not exist.`, { status: 404, param: 'model', code: 'model_not_found' });
     }
     return forward(`/models/${encodeURIComponent(model)}`, request, response);
   });

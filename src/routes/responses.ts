@@ -2,7 +2,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { Router, type Request, type Response } from 'express';
-import { HttpError } from '../http/errors.js';
+import { InvalidRequestError } from '../errors.js';
 import type { Redactor } from '../redaction.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import { callOptionsFor } from './call-options.js';
@@ -113,7 +113,7 @@ function responseSegment(request: Request): string {
   // URL parsing resolves `.` and `..` even when sent as %2E, and a decoded `/` adds a segment:
   // either would reach another upstream path.
   if (id === '' || id === '.' || id === '..' || id.includes('/')) {
-    throw new HttpError(404, `Response with id '${id}' not found.`, { type: 'invalid_request_error' });
+    throw new InvalidRequestError(`Response with id '${id}' not found.`, { status: 404 });
   }
   return encodeURIComponent(id);
 }

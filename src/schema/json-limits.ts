@@ -1,4 +1,4 @@
-import { invalidRequest } from '../http/errors.js';
+import { invalidRequest } from '../errors.js';
 
 /**
  * Deeper than any Chat request needs (a tool's JSON Schema nests a few dozen levels at most).

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { invalidRequest, type HttpError } from '../http/errors.js';
+import { invalidRequest, type ApiError } from '../errors.js';
 import { chatRequestSchema, type ChatRequest } from './chat-request.js';
 import { checkJsonLimits } from './json-limits.js';
 
@@ -27,7 +27,7 @@ export function formatParam(path: Path): string {
   return out;
 }
 
-function issueToError(issue: Issue, body: object): HttpError {
+function issueToError(issue: Issue, body: object): ApiError {
   const { issue: specific, path } = mostSpecific(issue, issue.path);
   const param = formatParam(path);
   if (specific.code === 'unrecognized_keys') {

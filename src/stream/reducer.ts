@@ -3,7 +3,7 @@
  * `step` never does I/O; the shell around it reads the upstream and writes the client.
  */
 import { cleanItem, cleanResponse } from '../translate/lenient.js';
-import { HttpError } from '../http/errors.js';
+import { UpstreamProtocolError, type ApiError } from '../errors.js';
 import { upstreamFailure } from '../translate/failure.js';
 import { toFinishReason } from '../translate/finish-reason.js';
 import { completionId } from '../translate/response.js';
@@ -121,15 +121,13 @@ export function finish(state: StreamState): StepResult {
     chunks: [],
     end: {
       kind: 'failed',
-      error: new HttpError(502, 'The upstream stream ended before the response was complete.', {
-        code: 'upstream_stream_truncated',
-      }),
+      error: new UpstreamProtocolError('The upstream stream ended before the response was complete.', 'upstream_stream_truncated'),
     },
   };
 }
 
 /** Real traffic nests the fields in `error`; the types and spec put them at the top level (REFERENCE §9.1). */
-function errorEventFailure(event: UpstreamEvent): HttpError {
+function errorEventFailure(event: UpstreamEvent): ApiError {
   const fields = event.error !== null && typeof event.error === 'object' ? event.error : event;
   const { code, message, param } = fields;
   // At the top level, `type` is the event's own type ('error'), not an error type.

@@ -1,13 +1,13 @@
 import type { ReadableStreamReadResult } from 'node:stream/web';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { HttpError } from '../http/errors.js';
+import { ApiError, UpstreamProtocolError } from '../errors.js';
 import type { UpstreamEvent } from './stream-state.js';
 
 /**
  * Reads an upstream SSE body and yields the parsed events, whatever the chunking: split lines,
  * split UTF-8 characters, CRLF. The event's `type` comes from its JSON (some recorders and relays
  * drop `event:` lines). Ends when the body ends, or at a `[DONE]` line (sent by some relays).
- * Throws HttpError: 502 for a body that is not JSON events or breaks, 504 after `idleTimeoutMs`
+ * Throws UpstreamProtocolError: 502 for a body that is not JSON events or breaks, 504 after `idleTimeoutMs`
  * without a byte; the body is cancelled whenever reading stops early.
  */
 export async function* readUpstreamEvents(
@@ -43,10 +43,10 @@ function parseEvent(message: EventSourceMessage): UpstreamEvent {
   try {
     event = JSON.parse(message.data);
   } catch {
-    throw new HttpError(502, 'The upstream sent an event that is not valid JSON.', { code: 'upstream_protocol_error' });
+    throw new UpstreamProtocolError('The upstream sent an event that is not valid JSON.', 'upstream_protocol_error');
   }
   if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-    throw new HttpError(502, 'The upstream sent an event that is not a JSON object.', { code: 'upstream_protocol_error' });
+    throw new UpstreamProtocolError('The upstream sent an event that is not a JSON object.', 'upstream_protocol_error');
   }
   const parsed = event as UpstreamEvent;
   if (typeof parsed.type !== 'string' && message.event) parsed.type = message.event;
@@ -65,7 +65,7 @@ async function readWithIdleTimeout(
     timer = setTimeout(
       () =>
         reject(
-          new HttpError(504, `The upstream stream was idle for ${idleTimeoutMs} ms.`, { code: 'upstream_idle_timeout' }),
+          new UpstreamProtocolError(`The upstream stream was idle for ${idleTimeoutMs} ms.`, 'upstream_idle_timeout', { status: 504 }),
         ),
       Math.min(idleTimeoutMs, LONGEST_TIMER_MS),
     );
@@ -73,8 +73,8 @@ async function readWithIdleTimeout(
   try {
     return await Promise.race([reader.read(), idle]);
   } catch (error) {
-    if (error instanceof HttpError) throw error;
-    throw new HttpError(502, 'The upstream connection broke during the stream.', { code: 'upstream_stream_broken' });
+    if (error instanceof ApiError) throw error;
+    throw new UpstreamProtocolError('The upstream connection broke during the stream.', 'upstream_stream_broken', { cause: error });
   } finally {
     clearTimeout(timer);
   }

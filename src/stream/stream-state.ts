@@ -1,4 +1,4 @@
-import type { HttpError } from '../http/errors.js';
+import type { ApiError } from '../errors.js';
 import type { PlacedLogprob } from '../translate/logprobs.js';
 import type { ChatContext } from '../translate/request.js';
 import { completionId, type ResponseTranslationOptions } from '../translate/response.js';
@@ -24,7 +24,7 @@ export interface PartState {
   annotationsSent: number;
 }
 
-export type StreamEnd = { kind: 'finished'; finishReason: FinishReason } | { kind: 'failed'; error: HttpError };
+export type StreamEnd = { kind: 'finished'; finishReason: FinishReason } | { kind: 'failed'; error: ApiError };
 
 export interface StepResult {
   chunks: ChatCompletionChunk[];

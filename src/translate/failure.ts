@@ -1,4 +1,4 @@
-import { HttpError } from '../http/errors.js';
+import { UpstreamError } from '../errors.js';
 
 interface UpstreamErrorFields {
   code?: string | null;
@@ -40,11 +40,11 @@ function statusForCode(code: string | null | undefined): number {
 }
 
 /** An upstream failure reported in-band, as the error the Chat client should get. */
-export function upstreamFailure(error: UpstreamErrorFields | null | undefined, fallback: string): HttpError {
+export function upstreamFailure(error: UpstreamErrorFields | null | undefined, fallback: string): UpstreamError {
   const code = error?.code ?? null;
   // A failed Response's error has no type; quota errors use their code as the type over HTTP.
   const type = error?.type ?? (code === 'insufficient_quota' ? code : undefined);
-  return new HttpError(statusForCode(code ?? error?.type), error?.message || fallback, {
+  return new UpstreamError(statusForCode(code ?? error?.type), error?.message || fallback, {
     type,
     param: error?.param ?? null,
     code,

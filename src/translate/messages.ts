@@ -1,4 +1,4 @@
-import { invalidRequest } from '../http/errors.js';
+import { invalidRequest } from '../errors.js';
 import type { ChatRequestMessage, ChatToolCallInput, ChatUserContentPart } from '../schema/chat-request.js';
 import type {
   AssistantMessageItem,

@@ -1,4 +1,4 @@
-import { invalidRequest } from '../http/errors.js';
+import { invalidRequest } from '../errors.js';
 import type { ChatRequest } from '../schema/chat-request.js';
 import type { ResponsesRequest, TextFormat } from '../types/responses.js';
 import { translateMessages } from './messages.js';

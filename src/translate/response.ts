@@ -1,4 +1,4 @@
-import { HttpError } from '../http/errors.js';
+import { UpstreamProtocolError } from '../errors.js';
 import type { ChatChoice, ChatCompletion, ChatMessage, ChatToolCall, ChatUrlCitation, ServiceTier } from '../types/chat.js';
 import type { UpstreamOutputItem, UpstreamResponse } from '../types/responses.js';
 import { toChatAnnotation } from './annotations.js';
@@ -197,10 +197,8 @@ function assertFinished(response: UpstreamResponse): void {
     case 'failed':
       throw upstreamFailure(response.error, 'The upstream response failed.');
     case 'cancelled':
-      throw new HttpError(502, 'The upstream response was cancelled before it finished.', { code: 'upstream_cancelled' });
+      throw new UpstreamProtocolError('The upstream response was cancelled before it finished.', 'upstream_cancelled');
     default:
-      throw new HttpError(502, `The upstream response is not finished (status '${response.status}').`, {
-        code: 'upstream_protocol_error',
-      });
+      throw new UpstreamProtocolError(`The upstream response is not finished (status '${response.status}').`, 'upstream_protocol_error');
   }
 }

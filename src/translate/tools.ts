@@ -1,4 +1,4 @@
-import { invalidRequest } from '../http/errors.js';
+import { invalidRequest } from '../errors.js';
 import type { ChatFunctionDefinition, ChatRequest, ChatTool, ChatToolChoice } from '../schema/chat-request.js';
 import type { FunctionTool, Tool, ToolChoice, WebSearchTool } from '../types/responses.js';
 

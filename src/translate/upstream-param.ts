@@ -1,4 +1,4 @@
-import { HttpError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import type { InputItem, ResponsesRequest } from '../types/responses.js';
 
 /** Where each part of the upstream request came from in the Chat request. */
@@ -45,6 +45,6 @@ export function toChatParam(param: string, sent: ResponsesRequest, origins: Para
 
 /** An upstream rejection of the request the adapter sent, naming the Chat field instead. */
 export function inChatTerms(error: unknown, sent: ResponsesRequest, origins: ParamOrigins): unknown {
-  if (!(error instanceof HttpError) || error.param === null || error.status >= 500) return error;
-  return error.withParam(toChatParam(error.param, sent, origins));
+  if (!(error instanceof ApiError) || error.param === null || error.status >= 500) return error;
+  return error.with({ param: toChatParam(error.param, sent, origins) });
 }

@@ -1,4 +1,4 @@
-import { invalidRequest } from '../http/errors.js';
+import { invalidRequest } from '../errors.js';
 
 /** A Chat parameter the upstream cannot honour and that was left out of the upstream request. */
 export interface AdapterWarning {

@@ -1,4 +1,4 @@
-import { HttpError } from '../http/errors.js';
+import { ApiError, ClientGoneError, UpstreamError, UpstreamProtocolError } from '../errors.js';
 import type { Redactor } from '../redaction.js';
 import type { ResponsesRequest, UpstreamResponse } from '../types/responses.js';
 
@@ -60,7 +60,7 @@ export class UpstreamClient {
     try {
       // The deadline's signal stays live after the headers (client aborts still end the body); only its timer stops.
       const reply = await this.post('/responses', body, call, timeout.signal);
-      if (!reply.body) throw new HttpError(502, 'The upstream answered without a body.', { code: 'upstream_protocol_error' });
+      if (!reply.body) throw new UpstreamProtocolError('The upstream answered without a body.', 'upstream_protocol_error');
       const contentType = reply.headers.get('content-type') ?? '';
       if (!contentType.includes('text/event-stream')) {
         const text = await reply.text();
@@ -199,20 +199,12 @@ class Deadline {
   }
 
   explain(error: unknown): unknown {
-    if (error instanceof HttpError) return error;
+    if (error instanceof ApiError) return error;
     if (this.timedOut && !this.clientSignal.aborted) {
-      return new HttpError(504, `The upstream did not answer within ${this.ms} ms.`, { code: 'upstream_timeout' });
+      return new UpstreamProtocolError(`The upstream did not answer within ${this.ms} ms.`, 'upstream_timeout', { status: 504 });
     }
     if (this.clientSignal.aborted) return new ClientGoneError();
-    return new HttpError(502, `Could not reach the upstream: ${networkReason(error)}.`, { code: 'upstream_unreachable' });
-  }
-}
-
-/** The client went away: nothing to answer. */
-export class ClientGoneError extends Error {
-  constructor() {
-    super('The client closed the connection.');
-    this.name = 'ClientGoneError';
+    return new UpstreamProtocolError(`Could not reach the upstream: ${networkReason(error)}.`, 'upstream_unreachable', { cause: error });
   }
 }
 
@@ -225,20 +217,20 @@ function networkReason(error: unknown): string {
 }
 
 /** The upstream's own error, with its status, message and code; a non-JSON body is summarised. */
-export async function errorFromReply(reply: Response): Promise<HttpError> {
+export async function errorFromReply(reply: Response): Promise<ApiError> {
   if (isRedirect(reply.status)) return redirectError(reply);
   const text = await reply.text().catch(() => '');
   const headers = passedBackHeaders(reply.headers);
   const parsed = parseErrorBody(text);
   if (parsed) {
-    return new HttpError(reply.status, parsed.message, {
+    return new UpstreamError(reply.status, parsed.message, {
       type: parsed.type ?? undefined,
       param: parsed.param ?? null,
       code: parsed.code ?? null,
       headers,
     });
   }
-  return new HttpError(reply.status, `The upstream answered HTTP ${reply.status}${summary(text)}.`, {
+  return new UpstreamError(reply.status, `The upstream answered HTTP ${reply.status}${summary(text)}.`, {
     code: 'upstream_error',
     headers,
   });
@@ -253,7 +245,7 @@ function parseResponseObject(text: string): UpstreamResponse {
   try {
     body = JSON.parse(text);
   } catch {
-    throw new HttpError(502, 'The upstream answered with a body that is not JSON.', { code: 'upstream_protocol_error' });
+    throw new UpstreamProtocolError('The upstream answered with a body that is not JSON.', 'upstream_protocol_error');
   }
   const output = typeof body === 'object' && body !== null ? (body as { output?: unknown }).output : undefined;
   if (Array.isArray(output)) return body as UpstreamResponse;
@@ -270,11 +262,9 @@ async function readBody<Body>(read: () => Promise<Body>, signal: AbortSignal): P
     return await read();
   } catch (error) {
     if (signal.aborted) throw error;
-    const broken = new HttpError(502, 'The upstream connection broke while it was sending the response.', {
-      code: 'upstream_connection_broken',
+    throw new UpstreamProtocolError('The upstream connection broke while it was sending the response.', 'upstream_connection_broken', {
+      cause: error,
     });
-    broken.cause = error;
-    throw broken;
   }
 }
 
@@ -283,17 +273,15 @@ function isRedirect(status: number): boolean {
 }
 
 /** Redirects are not followed (they would drop the Authorization header or loop) nor passed on. */
-function redirectError(reply: Response): HttpError {
-  return new HttpError(502, `The upstream answered with a redirect (HTTP ${reply.status}); check UPSTREAM_BASE_URL.`, {
-    code: 'upstream_redirect',
-  });
+function redirectError(reply: Response): ApiError {
+  return new UpstreamProtocolError(`The upstream answered with a redirect (HTTP ${reply.status}); check UPSTREAM_BASE_URL.`, 'upstream_redirect');
 }
 
 /** Some relays answer errors (or ignore `stream`) with a 200: keep their message when there is one. */
-function protocolOrEmbeddedError(text: string, fallback: string): HttpError {
+function protocolOrEmbeddedError(text: string, fallback: string): ApiError {
   const parsed = parseErrorBody(text);
-  if (parsed) return new HttpError(502, parsed.message, { type: parsed.type ?? undefined, param: parsed.param ?? null, code: parsed.code ?? null });
-  return new HttpError(502, fallback, { code: 'upstream_protocol_error' });
+  if (parsed) return new UpstreamError(502, parsed.message, { type: parsed.type ?? undefined, param: parsed.param ?? null, code: parsed.code ?? null });
+  return new UpstreamProtocolError(fallback, 'upstream_protocol_error');
 }
 
 function parseErrorBody(text: string): { message: string; type?: string | null; param?: string | null; code?: string | null } | undefined {

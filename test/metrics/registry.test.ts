@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../src/http/errors.js';
+import { InvalidRequestError, UpstreamError, UpstreamProtocolError } from '../../src/errors.js';
 import { AdapterMetrics, parameterName } from '../../src/metrics/adapter-metrics.js';
 import { Counter, Gauge, Histogram, Registry } from '../../src/metrics/registry.js';
 import { parseExposition, valuesOf } from '../helpers/prometheus-text.js';
@@ -81,11 +81,11 @@ describe('parameterName', () => {
 
 describe('AdapterMetrics.countUpstreamError', () => {
   it.each<{ error: unknown; expected: Record<string, number> }>([
-    { error: new HttpError(504, 'Slow.', { code: 'upstream_timeout' }), expected: { 'chat_adapter_upstream_errors_total{code="upstream_timeout"}': 1 } },
+    { error: new UpstreamProtocolError('Slow.', 'upstream_timeout', { status: 504 }), expected: { 'chat_adapter_upstream_errors_total{code="upstream_timeout"}': 1 } },
     // The upstream's own codes are open-ended: its status stands for them.
-    { error: new HttpError(429, 'Slow down.', { code: 'rate_limit_exceeded' }), expected: { 'chat_adapter_upstream_errors_total{code="429"}': 1 } },
-    { error: new HttpError(502, 'HTML.', { code: 'upstream_error' }), expected: { 'chat_adapter_upstream_errors_total{code="502"}': 1 } },
-    { error: new HttpError(499, 'Gone.', { code: 'client_closed' }), expected: {} },
+    { error: new UpstreamError(429, 'Slow down.', { code: 'rate_limit_exceeded' }), expected: { 'chat_adapter_upstream_errors_total{code="429"}': 1 } },
+    { error: new UpstreamError(502, 'HTML.', { code: 'upstream_error' }), expected: { 'chat_adapter_upstream_errors_total{code="502"}': 1 } },
+    { error: new InvalidRequestError('Gone.', { status: 499, code: 'client_closed' }), expected: {} },
     { error: new TypeError('not an answer'), expected: {} },
   ])('$error.message -> $expected', ({ error, expected }) => {
     const metrics = new AdapterMetrics();

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../src/http/errors.js';
+import { ApiError } from '../../src/errors.js';
 import { parseChatRequest } from '../../src/schema/validate.js';
 import { toResponsesRequest } from '../../src/translate/request.js';
 import { startForAllTests } from '../helpers/per-test.js';
@@ -13,7 +13,7 @@ function refusal(body: unknown): { status: number; param: unknown } | 'accepted'
     toResponsesRequest(parseChatRequest(body));
     return 'accepted';
   } catch (error) {
-    return error instanceof HttpError ? { status: error.status, param: error.param } : 'crashed';
+    return error instanceof ApiError ? { status: error.status, param: error.param } : 'crashed';
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../src/http/errors.js';
+import { ApiError } from '../../src/errors.js';
 import { parseChatRequest } from '../../src/schema/validate.js';
 import { toResponsesRequest } from '../../src/translate/request.js';
 import { nested } from './invalid-arbitraries.js';
@@ -13,7 +13,7 @@ function refusal(body: unknown): { status: number; param: string | null; message
     toResponsesRequest(parseChatRequest(body));
     return undefined;
   } catch (error) {
-    if (!(error instanceof HttpError)) throw error;
+    if (!(error instanceof ApiError)) throw error;
     return { status: error.status, param: error.param, message: error.message };
   }
 }

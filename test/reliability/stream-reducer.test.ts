@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../src/http/errors.js';
+import { ApiError } from '../../src/errors.js';
 import { createStreamState, finish, step, type StepResult, type UpstreamEvent } from '../../src/stream/reducer.js';
 import { readUpstreamEvents } from '../../src/stream/sse-events.js';
 import type { ChatContext } from '../../src/translate/request.js';
@@ -29,7 +29,7 @@ function expectedEnd(terminal: Terminal, calls: ExpectedCall[]): unknown {
   if (terminal === 'completed') return { kind: 'finished', finishReason: calls.length > 0 ? 'tool_calls' : 'stop' };
   if (finishReasons[terminal]) return { kind: 'finished', finishReason: finishReasons[terminal] };
   const code = terminal === 'none' ? 'upstream_stream_truncated' : 'server_error';
-  return { kind: 'failed', error: expect.toSatisfy((error) => error instanceof HttpError && error.code === code) };
+  return { kind: 'failed', error: expect.toSatisfy((error) => error instanceof ApiError && error.code === code) };
 }
 
 /** Tool calls as a client rebuilds them from deltas, checking that only a call's first delta names it. */

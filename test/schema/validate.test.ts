@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../src/http/errors.js';
+import { ApiError } from '../../src/errors.js';
 import type { ChatRequest } from '../../src/schema/chat-request.js';
 import { parseChatRequest } from '../../src/schema/validate.js';
 import { toResponsesRequest } from '../../src/translate/request.js';
@@ -12,7 +12,7 @@ function rejection(input: unknown): { status: number; type: string; param: strin
   try {
     parseChatRequest(input);
   } catch (error) {
-    if (!(error instanceof HttpError)) throw error;
+    if (!(error instanceof ApiError)) throw error;
     const { type, param, code } = error.toBody().error;
     return { status: error.status, type, param, code };
   }
@@ -120,7 +120,7 @@ describe('parseChatRequest rejects invalid bodies with a 400 naming the field', 
   });
 });
 
-describe('validation and translation never throw anything but an HttpError', () => {
+describe('validation and translation never throw anything but an ApiError', () => {
   const valid = body({
     messages: [
       { role: 'system', content: 'Be brief.' },
@@ -149,8 +149,8 @@ describe('validation and translation never throw anything but an HttpError', () 
           translatesOrRejects(chat);
           continue;
         } catch (error) {
-          expect(error).toBeInstanceOf(HttpError);
-          param = (error as HttpError).param;
+          expect(error).toBeInstanceOf(ApiError);
+          param = (error as ApiError).param;
         }
         rejected += 1;
         const replaced = formatPath(path);
@@ -263,7 +263,7 @@ function translatesOrRejects(chat: ChatRequest): void {
   try {
     toResponsesRequest(chat);
   } catch (error) {
-    expect(error).toBeInstanceOf(HttpError);
+    expect(error).toBeInstanceOf(ApiError);
   }
 }
 

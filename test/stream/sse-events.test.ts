@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { HttpError } from '../../src/http/errors.js';
+import { ApiError } from '../../src/errors.js';
 import { readUpstreamEvents } from '../../src/stream/sse-events.js';
 import { hasSharedFixtures, recordedStreams } from '../helpers/recorded-fixtures.js';
 import { byteSource, encode, readAll, readUntilError, splitEvery, splitInsideCharacters, splits } from './byte-streams.js';
@@ -106,7 +106,7 @@ describe('readUpstreamEvents: broken upstreams', () => {
     const source = byteSource([encode(frame(events[0]!) + bad), encode(frame(events[1]!)), encode(frame(events[2]!))]);
     const { events: read, error } = await readUntilError(source.stream);
     expect(read).toEqual([events[0]]);
-    expect(error).toBeInstanceOf(HttpError);
+    expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 502, code: 'upstream_protocol_error' });
     await vi.waitFor(() => expect(source.cancel).toHaveBeenCalledOnce());
   });
@@ -116,7 +116,7 @@ describe('readUpstreamEvents: broken upstreams', () => {
     const started = Date.now();
     const { events: read, error } = await readUntilError(source.stream, 50);
     expect(read).toEqual([events[0]]);
-    expect(error).toBeInstanceOf(HttpError);
+    expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 504, code: 'upstream_idle_timeout' });
     expect(Date.now() - started).toBeLessThan(2_000);
     await vi.waitFor(() => expect(source.cancel).toHaveBeenCalledOnce());
@@ -140,7 +140,7 @@ describe('readUpstreamEvents: broken upstreams', () => {
     const source = byteSource([encode(frame(events[0]!) + frame(events[1]!).slice(0, 20))], { failWith: new TypeError('terminated') });
     const { events: read, error } = await readUntilError(source.stream);
     expect(read).toEqual([events[0]]);
-    expect(error).toBeInstanceOf(HttpError);
+    expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 502, code: 'upstream_stream_broken' });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../src/http/errors.js';
+import { ApiError } from '../../src/errors.js';
 import type { ChatContext } from '../../src/translate/request.js';
 import { toChatChoice } from '../../src/translate/response.js';
 import { functionCallItem, messageItem, responseObject } from '../helpers/fake-upstream.js';
@@ -7,14 +7,14 @@ import { functionCallItem, messageItem, responseObject } from '../helpers/fake-u
 const context: ChatContext = { n: 1, stream: false, includeUsage: false, stop: [], logprobs: false, legacyFunctions: false };
 const options = { reasoningContent: true };
 
-function thrownBy(action: () => unknown): HttpError {
+function thrownBy(action: () => unknown): ApiError {
   try {
     action();
   } catch (error) {
-    if (error instanceof HttpError) return error;
+    if (error instanceof ApiError) return error;
     throw error;
   }
-  throw new Error('expected an HttpError');
+  throw new Error('expected an ApiError');
 }
 
 describe('finish_reason', () => {

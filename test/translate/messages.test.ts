@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../src/http/errors.js';
+import { ApiError } from '../../src/errors.js';
 import { parseChatRequest } from '../../src/schema/validate.js';
 import { toResponsesRequest, type RequestTranslationOptions } from '../../src/translate/request.js';
 import { useFakeUpstreamStatus } from '../helpers/accepted-by-fake.js';
@@ -269,7 +269,7 @@ function rejection(messages: unknown[], options: RequestTranslationOptions = {})
   try {
     translate(messages, options);
   } catch (error) {
-    if (!(error instanceof HttpError)) throw error;
+    if (!(error instanceof ApiError)) throw error;
     return { status: error.status, param: error.param, code: error.code };
   }
   throw new Error('the messages were accepted');

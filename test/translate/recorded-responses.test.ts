@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../src/http/errors.js';
+import { ApiError } from '../../src/errors.js';
 import type { ChatContext } from '../../src/translate/request.js';
 import { toChatChoice, toChatCompletion } from '../../src/translate/response.js';
 import { hasSharedFixtures, recordedJsonResponses, recordedStreams } from '../helpers/recorded-fixtures.js';
@@ -110,8 +110,8 @@ describe.skipIf(!hasSharedFixtures)('recorded non-stream responses', () => {
     '%s is a 502, not an empty answer',
     (_key, response) => {
       const thrown = errorFrom(() => toChatChoice(response, context, options));
-      expect(thrown).toBeInstanceOf(HttpError);
-      expect((thrown as HttpError).status).toBe(502);
+      expect(thrown).toBeInstanceOf(ApiError);
+      expect((thrown as ApiError).status).toBe(502);
     },
   );
 });
@@ -155,7 +155,7 @@ describe.skipIf(!hasSharedFixtures)('terminal responses of recorded streams', ()
     const failed = terminals.filter(([, type]) => type === 'response.failed');
     expect(failed.length).toBeGreaterThan(0);
     for (const [, , response] of failed) {
-      const thrown = errorFrom(() => toChatChoice(response, context, options)) as HttpError;
+      const thrown = errorFrom(() => toChatChoice(response, context, options)) as ApiError;
       expect({ status: thrown.status, code: thrown.code, message: thrown.message }).toEqual({
         status: 429,
         code: response.error.code,

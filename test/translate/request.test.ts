@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../src/http/errors.js';
+import { ApiError } from '../../src/errors.js';
 import { parseChatRequest } from '../../src/schema/validate.js';
 import { toResponsesRequest, type RequestTranslationOptions } from '../../src/translate/request.js';
 import { useFakeUpstreamStatus } from '../helpers/accepted-by-fake.js';
@@ -17,7 +17,7 @@ function rejection(extra: Chat, options: RequestTranslationOptions = {}) {
   try {
     translate(extra, options);
   } catch (error) {
-    if (!(error instanceof HttpError)) throw error;
+    if (!(error instanceof ApiError)) throw error;
     const { message, type, param, code } = error.toBody().error;
     return { status: error.status, message, type, param, code };
   }

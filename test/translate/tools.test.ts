@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../src/http/errors.js';
+import { ApiError } from '../../src/errors.js';
 import { parseChatRequest } from '../../src/schema/validate.js';
 import { toResponsesRequest } from '../../src/translate/request.js';
 import { useFakeUpstreamStatus } from '../helpers/accepted-by-fake.js';
@@ -195,8 +195,8 @@ describe('conflicting tool parameters', () => {
     } catch (error) {
       caught = error;
     }
-    expect(caught).toBeInstanceOf(HttpError);
-    expect({ status: (caught as HttpError).status, param: (caught as HttpError).param }).toEqual({ status: 400, param });
+    expect(caught).toBeInstanceOf(ApiError);
+    expect({ status: (caught as ApiError).status, param: (caught as ApiError).param }).toEqual({ status: 400, param });
   });
 });
 
