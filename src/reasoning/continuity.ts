@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from '../errors.js';
-import type { ResponsesRequest, UpstreamResponse } from '../types/responses.js';
+import type { ResponsesRequest } from '../types/responses.js';
+import type { UpstreamResponse } from '../types/responses-upstream.js';
 import type { ReasoningStore } from './memory-store.js';
 import { reasoningByCallId, withReplayedReasoning, type RememberedReasoning } from './replay.js';
 

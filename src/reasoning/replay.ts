@@ -1,4 +1,5 @@
-import type { InputItem, ReasoningInputItem, UpstreamOutputItem } from '../types/responses.js';
+import type { InputItem, ReasoningInputItem } from '../types/responses.js';
+import type { UpstreamOutputItem } from '../types/responses-upstream.js';
 
 /**
  * Reasoning continuity. A Chat client cannot send a reasoning model's reasoning items back, so the

@@ -8,6 +8,7 @@ import type { AdapterMetrics } from '../metrics/adapter-metrics.js';
 import type { Redactor } from '../redaction.js';
 import { createStreamState, finish, step, type StepResult, type StreamState } from '../stream/reducer.js';
 import { readUpstreamEvents } from '../stream/sse-events.js';
+import { cleanResponse } from '../translate/lenient.js';
 import { inChatTerms } from '../translate/upstream-param.js';
 import type { TranslatedRequest } from '../translate/request.js';
 import type { ResponseTranslationOptions } from '../translate/response.js';
@@ -76,7 +77,7 @@ export async function serveChatStream(args: StreamArguments): Promise<void> {
     for await (const event of readUpstreamEvents(reply.body, config.streamIdleTimeoutMs)) {
       if (failure) return;
       if (event.type === 'response.completed' || event.type === 'response.incomplete') {
-        await continuity.capture(prepared, event.response ?? {});
+        await continuity.capture(prepared, cleanResponse(event.response));
       }
       if (result.end) {
         step(state, event); // after a stop sequence: only records the usage, sends nothing

@@ -8,9 +8,9 @@ import { upstreamFailure } from '../translate/failure.js';
 import { toFinishReason } from '../translate/finish-reason.js';
 import { completionId } from '../translate/response.js';
 import type { ChatCompletionChunk } from '../types/chat.js';
-import type { UpstreamOutputItem, UpstreamResponse } from '../types/responses.js';
+import { isEndEvent, isStartEvent, knownEvent, type ErrorEvent, type RawUpstreamEvent, type UpstreamOutputItem, type UpstreamResponse } from '../types/responses-upstream.js';
 import { isSilentEvent } from './silent-events.js';
-import { chunk, type StepResult, type StreamEnd, type StreamState, type UpstreamEvent } from './stream-state.js';
+import { chunk, type StepResult, type StreamEnd, type StreamState } from './stream-state.js';
 import {
   deliverWholeMessage,
   flushHeldText,
@@ -20,34 +20,39 @@ import {
   onRefusalDone,
   onText,
   onTextDone,
-  partState,
+  partStateFor,
   separateReasoning,
 } from './text-deltas.js';
 import { isToolCallItem, onToolCallItem, onToolInput, onToolInputDone } from './tool-call-deltas.js';
 
 export { createStreamState } from './stream-state.js';
-export type { StepResult, StreamEnd, StreamState, UpstreamEvent } from './stream-state.js';
+export type { StepResult, StreamEnd, StreamState } from './stream-state.js';
+export type { RawUpstreamEvent } from '../types/responses-upstream.js';
 
 /** Translates one upstream event. Mutates `state` (owned by one stream) and returns the chunks to send. */
-export function step(state: StreamState, event: UpstreamEvent): StepResult {
+export function step(state: StreamState, raw: RawUpstreamEvent): StepResult {
   const out: ChatCompletionChunk[] = [];
-  const type = event.type;
+  const event = knownEvent(raw);
   if (state.finished) {
     // A stop sequence ends a choice early; a caller that needs the billed usage reads on to the end.
-    if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') {
+    if (event !== undefined && isEndEvent(event)) {
       state.usage ??= cleanResponse(event.response).usage ?? undefined;
     }
     return { chunks: out };
   }
 
-  if (type === 'response.created' || type === 'response.in_progress' || type === 'response.queued') {
+  if (event !== undefined && isStartEvent(event)) {
     adoptEnvelope(state, cleanResponse(event.response));
     ensureRole(state, out);
     return { chunks: out };
   }
   ensureRole(state, out);
+  if (event === undefined) {
+    if (!isSilentEvent(raw.type)) state.unknownEvents++;
+    return { chunks: out };
+  }
 
-  switch (type) {
+  switch (event.type) {
     case 'response.output_item.added':
       onItemAdded(state, cleanItem(event.item), out);
       break;
@@ -55,7 +60,7 @@ export function step(state: StreamState, event: UpstreamEvent): StepResult {
       onItemDone(state, cleanItem(event.item), out);
       break;
     case 'response.content_part.added':
-      partState(state, event.item_id, event.content_index);
+      partStateFor(state, event.item_id, event.content_index);
       break;
     case 'response.output_text.delta':
       onText(state, String(event.item_id), event.content_index, String(event.delta ?? ''), event.logprobs, out);
@@ -76,7 +81,7 @@ export function step(state: StreamState, event: UpstreamEvent): StepResult {
     case 'response.custom_tool_call_input.delta':
       onToolInput(state, event.item_id, String(event.delta ?? ''), out);
       break;
-    // Arguments may arrive only here (no deltas); the name never does in real traffic (REFERENCE §9.15).
+    // Arguments may arrive only here (no deltas); the name never does in real traffic (see the event's type).
     case 'response.function_call_arguments.done':
       onToolInputDone(state, event.item_id, event.arguments, out);
       break;
@@ -102,7 +107,7 @@ export function step(state: StreamState, event: UpstreamEvent): StepResult {
       state.finished = true;
       return { chunks: out, end: { kind: 'failed', error: errorEventFailure(event) } };
     default:
-      if (!isSilentEvent(type)) state.unknownEvents++;
+      event satisfies never;
   }
   if (state.stop?.stopped) {
     // A stop sequence ended the text: the choice is over, and the caller ends the upstream call.
@@ -126,19 +131,18 @@ export function finish(state: StreamState): StepResult {
   };
 }
 
-/** Real traffic nests the fields in `error`; the types and spec put them at the top level (REFERENCE §9.1). */
-function errorEventFailure(event: UpstreamEvent): ApiError {
-  const fields = event.error !== null && typeof event.error === 'object' ? event.error : event;
-  const { code, message, param } = fields;
+/** Real traffic nests the fields in `error`; the types and spec put them at the top level. */
+function errorEventFailure(event: ErrorEvent): ApiError {
+  if (event.error !== null && typeof event.error === 'object') return upstreamFailure(event.error, 'The upstream reported an error.');
   // At the top level, `type` is the event's own type ('error'), not an error type.
-  const errorType = fields === event ? undefined : fields.type;
-  return upstreamFailure({ code, message, param, type: errorType }, 'The upstream reported an error.');
+  const { code, message, param } = event;
+  return upstreamFailure({ code, message, param }, 'The upstream reported an error.');
 }
 
 /**
  * Takes id, created and model from the first response snapshot; they never change after the role
  * chunk, so every chunk of the stream carries the same ones. The tier is only concrete in the final
- * response (REFERENCE §9.14).
+ * response (`response.created` says what was asked, `auto`; `response.completed` what served it).
  */
 function adoptEnvelope(state: StreamState, response: UpstreamResponse | undefined): void {
   if (!response) return;

@@ -3,7 +3,7 @@
  * show. They are ignored without being counted, so the unknown-event count only grows when the
  * upstream starts sending something new.
  */
-const SILENT_EVENTS = new Set([
+const SILENT_EVENTS: ReadonlySet<unknown> = new Set([
   'response.content_part.done',
   'response.reasoning_summary_part.done',
   'response.reasoning_summary_text.done',
@@ -44,6 +44,6 @@ const SILENT_EVENTS = new Set([
   'response.apply_patch_call_operation_diff.done',
 ]);
 
-export function isSilentEvent(type: string | undefined): boolean {
-  return type !== undefined && SILENT_EVENTS.has(type);
+export function isSilentEvent(type: unknown): boolean {
+  return SILENT_EVENTS.has(type);
 }

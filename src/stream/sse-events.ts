@@ -1,7 +1,7 @@
 import type { ReadableStreamReadResult } from 'node:stream/web';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ApiError, UpstreamProtocolError } from '../errors.js';
-import type { UpstreamEvent } from './stream-state.js';
+import type { RawUpstreamEvent as UpstreamEvent } from '../types/responses-upstream.js';
 
 /**
  * Reads an upstream SSE body and yields the parsed events, whatever the chunking: split lines,

@@ -4,10 +4,7 @@ import type { ChatContext } from '../translate/request.js';
 import { completionId, type ResponseTranslationOptions } from '../translate/response.js';
 import { StopScanner } from '../translate/stop-sequences.js';
 import type { ChatChoiceLogprobs, ChatCompletionChunk, ChatDelta, FinishReason, ServiceTier } from '../types/chat.js';
-import type { UpstreamUsage } from '../types/responses.js';
-
-/** Any upstream event; parsed leniently, since the upstream adds events and fields often. */
-export type UpstreamEvent = { type?: string; [key: string]: any };
+import type { UpstreamUsage } from '../types/responses-upstream.js';
 
 export interface ToolCallState {
   index: number;

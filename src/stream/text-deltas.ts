@@ -4,10 +4,15 @@ import { toChatAnnotation } from '../translate/annotations.js';
 import { placeLogprobs, type PlacedLogprob } from '../translate/logprobs.js';
 import { MESSAGE_SEPARATOR } from '../translate/response.js';
 import type { ChatChoiceLogprobs, ChatCompletionChunk } from '../types/chat.js';
-import type { UpstreamOutputItem } from '../types/responses.js';
-import { emit, type PartState, type StreamState, type UpstreamEvent } from './stream-state.js';
+import type {
+  AnnotationAddedEvent,
+  RefusalDoneEvent,
+  TextDoneEvent,
+  UpstreamOutputItem,
+} from '../types/responses-upstream.js';
+import { emit, type PartState, type StreamState } from './stream-state.js';
 
-export function partState(state: StreamState, itemId: unknown, contentIndex: unknown): PartState {
+export function partStateFor(state: StreamState, itemId: unknown, contentIndex: unknown): PartState {
   const key = `${String(itemId)}:${String(contentIndex ?? 0)}`;
   let part = state.parts.get(key);
   if (!part) {
@@ -18,7 +23,7 @@ export function partState(state: StreamState, itemId: unknown, contentIndex: unk
 }
 
 const refusalPart = (state: StreamState, itemId: unknown, contentIndex: unknown): PartState =>
-  partState(state, itemId, `refusal${String(contentIndex ?? 0)}`);
+  partStateFor(state, itemId, `refusal${String(contentIndex ?? 0)}`);
 
 export function onText(
   state: StreamState,
@@ -28,7 +33,7 @@ export function onText(
   logprobs: unknown,
   out: ChatCompletionChunk[],
 ): void {
-  const part = partState(state, itemId, contentIndex);
+  const part = partStateFor(state, itemId, contentIndex);
   part.textSeen = true;
   if (delta === '' || state.stop?.stopped) return;
   const separator = state.messagesWithText.has(itemId) || state.textLength === 0 ? '' : MESSAGE_SEPARATOR;
@@ -74,9 +79,9 @@ export function flushHeldText(state: StreamState, out: ChatCompletionChunk[]): v
   emit(state, out, { content: rest }, state.context.logprobs ? chatLogprobs(tokens) : undefined);
 }
 
-export function onTextDone(state: StreamState, event: UpstreamEvent, out: ChatCompletionChunk[]): void {
+export function onTextDone(state: StreamState, event: TextDoneEvent, out: ChatCompletionChunk[]): void {
   // Some relays send only the finished text; deliver it if no delta carried it.
-  if (partState(state, event.item_id, event.content_index).textSeen || !event.text) return;
+  if (partStateFor(state, event.item_id, event.content_index).textSeen || !event.text) return;
   onText(state, String(event.item_id), event.content_index, String(event.text), event.logprobs, out);
 }
 
@@ -91,7 +96,7 @@ export function onRefusal(
   if (delta !== '') emit(state, out, { refusal: delta });
 }
 
-export function onRefusalDone(state: StreamState, event: UpstreamEvent, out: ChatCompletionChunk[]): void {
+export function onRefusalDone(state: StreamState, event: RefusalDoneEvent, out: ChatCompletionChunk[]): void {
   if (refusalPart(state, event.item_id, event.content_index).textSeen || !event.refusal) return;
   onRefusal(state, event.item_id, event.content_index, String(event.refusal), out);
 }
@@ -102,11 +107,11 @@ export function deliverWholeMessage(state: StreamState, item: UpstreamOutputItem
   if (!itemId) return;
   (item.content ?? []).forEach((part, index) => {
     if (part.type === 'output_text') {
-      if (part.text && !partState(state, itemId, index).textSeen) onText(state, itemId, index, part.text, part.logprobs, out);
+      if (part.text && !partStateFor(state, itemId, index).textSeen) onText(state, itemId, index, part.text, part.logprobs, out);
       // Annotations no event carried (a relay may send them only on the finished item).
       const annotations = part.annotations ?? [];
-      for (const annotation of annotations.slice(partState(state, itemId, index).annotationsSent)) {
-        onAnnotation(state, { item_id: itemId, content_index: index, annotation }, out);
+      for (const annotation of annotations.slice(partStateFor(state, itemId, index).annotationsSent)) {
+        onAnnotation(state, { type: 'response.output_text.annotation.added', item_id: itemId, content_index: index, annotation }, out);
       }
     } else if (part.type === 'refusal' && part.refusal && !refusalPart(state, itemId, index).textSeen) {
       onRefusal(state, itemId, index, part.refusal, out);
@@ -114,8 +119,8 @@ export function deliverWholeMessage(state: StreamState, item: UpstreamOutputItem
   });
 }
 
-export function onAnnotation(state: StreamState, event: UpstreamEvent, out: ChatCompletionChunk[]): void {
-  const part = partState(state, event.item_id, event.content_index);
+export function onAnnotation(state: StreamState, event: AnnotationAddedEvent, out: ChatCompletionChunk[]): void {
+  const part = partStateFor(state, event.item_id, event.content_index);
   const offset = part.offset >= 0 ? part.offset : state.textLength;
   const annotation = event.annotation ? toChatAnnotation(event.annotation, offset) : undefined;
   part.annotationsSent++;

@@ -4,7 +4,7 @@
  * id (`call_id`, never the item id), type and name, later ones only argument fragments.
  */
 import type { ChatCompletionChunk } from '../types/chat.js';
-import type { UpstreamOutputItem } from '../types/responses.js';
+import type { UpstreamOutputItem } from '../types/responses-upstream.js';
 import { emit, type StreamState, type ToolCallState } from './stream-state.js';
 
 export function isToolCallItem(item: UpstreamOutputItem): boolean {

@@ -1,5 +1,5 @@
 import type { ChatUrlCitation } from '../types/chat.js';
-import type { UpstreamAnnotation } from '../types/responses.js';
+import type { UpstreamAnnotation } from '../types/responses-upstream.js';
 
 /**
  * A Responses `url_citation` (flat, offsets into its own text part) to the Chat shape, with offsets

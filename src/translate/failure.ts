@@ -1,11 +1,5 @@
 import { UpstreamError } from '../errors.js';
-
-interface UpstreamErrorFields {
-  code?: string | null;
-  message?: string | null;
-  type?: string | null;
-  param?: string | null;
-}
+import type { UpstreamErrorFields } from '../types/responses-upstream.js';
 
 /** HTTP status for an error the upstream reported inside a 200 (a `failed` response or stream `error`). */
 function statusForCode(code: string | null | undefined): number {

@@ -1,4 +1,4 @@
-import type { UpstreamContentPart, UpstreamOutputItem, UpstreamResponse } from '../types/responses.js';
+import type { UpstreamContentPart, UpstreamOutputItem, UpstreamResponse } from '../types/responses-upstream.js';
 
 /**
  * Upstream data is read leniently: a list that is not a list, or entries that are not objects

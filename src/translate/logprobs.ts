@@ -1,5 +1,5 @@
 import type { ChatTokenLogprob } from '../types/chat.js';
-import type { UpstreamLogprob } from '../types/responses.js';
+import type { UpstreamLogprob } from '../types/responses-upstream.js';
 
 /** One Responses token logprob to the Chat shape (`bytes` is on the wire even where types omit it). */
 export function toChatLogprob(entry: UpstreamLogprob): ChatTokenLogprob {

@@ -1,17 +1,6 @@
 import { invalidRequest } from '../errors.js';
 import type { ChatRequestMessage, ChatToolCallInput, ChatUserContentPart } from '../schema/chat-request.js';
-import type {
-  AssistantMessageItem,
-  CustomToolCallItem,
-  FunctionCallItem,
-  InputContentPart,
-  InputFilePart,
-  InputImagePart,
-  InputItem,
-  InputTextPart,
-  OutputTextPart,
-  RefusalPart,
-} from '../types/responses.js';
+import type { AssistantMessageItem, CustomToolCallItem, FunctionCallItem, InputContentPart, InputFilePart, InputImagePart, InputItem, InputTextPart, OutputTextPart, RefusalPart } from '../types/responses.js';
 import type { WarningCollector } from './warnings.js';
 
 export interface TranslatedMessages {

@@ -1,6 +1,6 @@
 import { UpstreamProtocolError } from '../errors.js';
 import type { ChatChoice, ChatCompletion, ChatMessage, ChatToolCall, ChatUrlCitation, ServiceTier } from '../types/chat.js';
-import type { UpstreamOutputItem, UpstreamResponse } from '../types/responses.js';
+import type { UpstreamOutputItem, UpstreamResponse } from '../types/responses-upstream.js';
 import { toChatAnnotation } from './annotations.js';
 import { cleanResponse } from './lenient.js';
 import { upstreamFailure } from './failure.js';

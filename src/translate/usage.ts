@@ -1,5 +1,5 @@
 import type { ChatUsage } from '../types/chat.js';
-import type { UpstreamUsage } from '../types/responses.js';
+import type { UpstreamUsage } from '../types/responses-upstream.js';
 
 /** Responses usage to Chat usage. Every detail key is sent, zero-filled, as real Chat replies do. */
 export function toChatUsage(usage: UpstreamUsage | null | undefined): ChatUsage {

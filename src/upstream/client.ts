@@ -1,6 +1,7 @@
 import { ApiError, ClientGoneError, UpstreamError, UpstreamProtocolError } from '../errors.js';
 import type { Redactor } from '../redaction.js';
-import type { ResponsesRequest, UpstreamResponse } from '../types/responses.js';
+import type { ResponsesRequest } from '../types/responses.js';
+import type { UpstreamResponse } from '../types/responses-upstream.js';
 
 export type Fetch = typeof globalThis.fetch;
 

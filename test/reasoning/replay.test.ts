@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reasoningByCallId, withReplayedReasoning, type RememberedReasoning } from '../../src/reasoning/replay.js';
-import type { InputItem, UpstreamOutputItem } from '../../src/types/responses.js';
+import type { InputItem } from '../../src/types/responses.js';
+import type { UpstreamOutputItem } from '../../src/types/responses-upstream.js';
 
 const reasoning = (id: string, encrypted: string | null = `enc-${id}`): UpstreamOutputItem => ({
   type: 'reasoning',

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/errors.js';
-import { createStreamState, finish, step, type StepResult, type UpstreamEvent } from '../../src/stream/reducer.js';
+import { createStreamState, finish, step, type StepResult, type RawUpstreamEvent } from '../../src/stream/reducer.js';
 import { readUpstreamEvents } from '../../src/stream/sse-events.js';
 import type { ChatContext } from '../../src/translate/request.js';
 import type { ChatCompletionChunk } from '../../src/types/chat.js';
@@ -11,7 +11,7 @@ import { generatedStream, sseText, type ExpectedCall, type Terminal } from './st
 
 const context: ChatContext = { n: 1, stream: true, includeUsage: false, stop: [], logprobs: false, legacyFunctions: false };
 
-function reduce(events: UpstreamEvent[]): { chunks: ChatCompletionChunk[]; end: StepResult['end']; unknownEvents: number } {
+function reduce(events: RawUpstreamEvent[]): { chunks: ChatCompletionChunk[]; end: StepResult['end']; unknownEvents: number } {
   const state = createStreamState(context, { reasoningContent: true });
   const chunks: ChatCompletionChunk[] = [];
   for (const event of events) {
@@ -97,7 +97,7 @@ describe('stream reducer over generated upstream streams (property)', () => {
         const positions = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((left, right) => left - right);
         const pieces = [0, ...positions].map((start, index) => bytes.subarray(start, [...positions, bytes.length][index]));
 
-        const read: UpstreamEvent[] = [];
+        const read: RawUpstreamEvent[] = [];
         for await (const event of readUpstreamEvents(byteSource(pieces).stream, 5_000)) read.push(event);
 
         expect(read).toEqual(stream.events);

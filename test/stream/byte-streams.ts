@@ -1,7 +1,7 @@
 /** Upstream bodies as ReadableStreams cut at chosen byte boundaries, with a spy on cancel. */
 import { vi } from 'vitest';
 import { readUpstreamEvents } from '../../src/stream/sse-events.js';
-import type { UpstreamEvent } from '../../src/stream/stream-state.js';
+import type { RawUpstreamEvent as UpstreamEvent } from '../../src/types/responses-upstream.js';
 
 export interface ByteSource {
   stream: ReadableStream<Uint8Array>;

@@ -2,7 +2,7 @@
  * Hand-built Responses stream events (REFERENCE §6.2), written from the spec so the always-on tests
  * do not depend on the recordings, plus a driver that runs a list of events through the reducer.
  */
-import { createStreamState, finish, step, type StepResult, type UpstreamEvent } from '../../src/stream/reducer.js';
+import { createStreamState, finish, step, type StepResult, type RawUpstreamEvent } from '../../src/stream/reducer.js';
 import type { ChatContext } from '../../src/translate/request.js';
 import type { ResponseTranslationOptions } from '../../src/translate/response.js';
 import type { ChatCompletionChunk, ChatDelta } from '../../src/types/chat.js';
@@ -179,7 +179,7 @@ export const summaryDelta = (itemId: string, summaryIndex: number, delta: string
 });
 
 /** Numbers events 0, 1, 2… as the current wire format does (2025-03 recordings had no numbers). */
-export function numbered(events: UpstreamEvent[]): UpstreamEvent[] {
+export function numbered(events: RawUpstreamEvent[]): RawUpstreamEvent[] {
   return events.map((event, index) => ({ ...event, sequence_number: index }));
 }
 
@@ -195,7 +195,7 @@ export interface ReducerRun {
 
 /** Steps every event (even after an end, to check they are ignored), then `finish` when nothing ended. */
 export function runReducer(
-  events: UpstreamEvent[],
+  events: RawUpstreamEvent[],
   context: ChatContext = chatContext(),
   options: boolean | ResponseTranslationOptions = true,
 ): ReducerRun {
