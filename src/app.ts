@@ -10,6 +10,7 @@ import { MemoryReasoningStore } from './reasoning/memory-store.js';
 import { ReasoningContinuity } from './reasoning/continuity.js';
 import { Redactor } from './redaction.js';
 import { chatCompletionsRouter } from './routes/chat-completions.js';
+import { ChatService } from './serve/chat-service.js';
 import { healthRouter } from './routes/health.js';
 import { modelsRouter } from './routes/models.js';
 import { responsesRouter } from './routes/responses.js';
@@ -39,6 +40,17 @@ export function createApp({ config, fetch = globalThis.fetch, logger = createLog
     config.reasoningModels,
     config.reasoningContinuity,
   );
+  const chat = new ChatService(upstream, continuity, metrics, redactor, {
+    translation: { strictParams: config.strictParams, reasoningSummary: config.reasoningSummary },
+    answer: { reasoningContent: config.reasoningContent, reasoningField: config.reasoningField },
+    stream: {
+      idleTimeoutMs: config.streamIdleTimeoutMs,
+      heartbeatMs: config.streamHeartbeatMs,
+      maxEventBytes: config.streamEventLimitBytes,
+    },
+    modelAliases: config.modelAliases,
+    maxChoices: config.maxChoices,
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -50,7 +62,7 @@ export function createApp({ config, fetch = globalThis.fetch, logger = createLog
   if (config.adapterApiKeys.length > 0) app.use(requireClientKey(config.adapterApiKeys));
   // Hand-written curl loops often omit the content type: any body is read as JSON.
   app.use(express.json({ limit: config.bodyLimit, type: () => true }));
-  app.use(chatCompletionsRouter(config, upstream, continuity, metrics, redactor));
+  app.use(chatCompletionsRouter(chat, metrics));
   app.use(modelsRouter(upstream));
   app.use(responsesRouter(upstream, redactor));
   app.use(notFound());

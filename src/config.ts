@@ -34,6 +34,8 @@ export interface Config {
   reasoningCacheBytes: number;
   reasoningCacheTtlMs: number;
   bodyLimit: string;
+  /** Longest SSE line or event accepted from the upstream (a longer one ends the stream with an error). */
+  streamEventLimitBytes: number;
   /** Model names rewritten before the request goes upstream (a client's hard-coded name to a Responses model). */
   modelAliases: Map<string, string>;
   logLevel: string;
@@ -68,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reasoningCacheBytes: integer(env, 'REASONING_CACHE_MB', 64, 1) * 1024 * 1024,
     reasoningCacheTtlMs: integer(env, 'REASONING_CACHE_TTL_S', 3600, 1) * 1000,
     bodyLimit: bodyLimit(env.BODY_LIMIT || '25mb'),
+    streamEventLimitBytes: bytes('STREAM_EVENT_LIMIT', env.STREAM_EVENT_LIMIT || '16mb'),
     logLevel: env.LOG_LEVEL || 'info',
     modelAliases: modelAliases(env.MODEL_ALIASES),
     metrics: env.METRICS === undefined ? true : flag(env.METRICS),
@@ -89,6 +92,16 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, minimum
   if (!Number.isInteger(value) || value < minimum) {
     throw new ConfigError(`${name} must be ${minimum === 0 ? 'a non-negative' : 'a positive'} integer, got '${raw}'.`);
   }
+  return value;
+}
+
+const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** A size such as `512kb` or `16mb`, in bytes. */
+function bytes(name: string, raw: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(raw);
+  const value = match ? Math.floor(Number(match[1]) * UNITS[(match[2] ?? '').toLowerCase()]!) : 0;
+  if (value < 1) throw new ConfigError(`${name} must be a size such as 512kb or 16mb, got '${raw}'.`);
   return value;
 }
 

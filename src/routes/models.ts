@@ -1,13 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import { InvalidRequestError } from '../errors.js';
 import type { UpstreamClient } from '../upstream/client.js';
-import { callOptionsFor } from './call-options.js';
+import { upstreamCallFor } from './call-options.js';
 
 /** `GET /v1/models` and `GET /v1/models/{id}`, forwarded as they are. */
 export function modelsRouter(upstream: UpstreamClient): Router {
   const router = Router();
   const forward = async (path: string, request: Request, response: Response) => {
-    const reply = await upstream.get(path, callOptionsFor(request, response));
+    const reply = await upstream.get(path, upstreamCallFor(request, response, String(request.id)));
     response.status(reply.status).type(reply.contentType).send(reply.body);
   };
   router.get('/v1/models', (request, response) => forward('/models', request, response));

@@ -5,7 +5,7 @@ import { Router, type Request, type Response } from 'express';
 import { InvalidRequestError } from '../errors.js';
 import type { Redactor } from '../redaction.js';
 import type { UpstreamClient } from '../upstream/client.js';
-import { callOptionsFor } from './call-options.js';
+import { upstreamCallFor } from './call-options.js';
 
 /** Query parameters the API defines for each call; anything else the client adds stays here. */
 const RETRIEVE_QUERY = new Set(['include[]', 'include', 'stream', 'starting_after', 'include_obfuscation']);
@@ -54,7 +54,7 @@ export function responsesRouter(upstream: UpstreamClient, redactor: Redactor): R
 }
 
 async function pass(upstream: UpstreamClient, redactor: Redactor, forwarded: Forwarded, request: Request, response: Response): Promise<void> {
-  const call = callOptionsFor(request, response);
+  const call = upstreamCallFor(request, response, String(request.id));
   const allowed = forwarded.query ?? new Set<string>();
   const query = [...clientQuery(request)].filter(([name]) => allowed.has(name));
   const reply = await upstream.forward(
@@ -82,7 +82,7 @@ async function pass(upstream: UpstreamClient, redactor: Redactor, forwarded: For
     await pipeline(Readable.fromWeb(reply.body as NodeReadableStream<Uint8Array>), redacting(redactor, call.authorization), response);
   } catch (error) {
     // Already destroyed by pipeline: the client sees the stream break off, as it would upstream.
-    if (!call.signal.aborted) request.log.warn({ err: error }, 'upstream event stream broke off');
+    if (!call.presence.gone) request.log.warn({ err: error }, 'upstream event stream broke off');
   }
 }
 

@@ -35,8 +35,10 @@ export function step(state: StreamState, raw: RawUpstreamEvent): StepResult {
   const event = knownEvent(raw);
   if (state.finished) {
     // A stop sequence ends a choice early; a caller that needs the billed usage reads on to the end.
-    if (event !== undefined && isEndEvent(event)) {
-      state.usage ??= cleanResponse(event.response).usage ?? undefined;
+    if (state.stop?.stopped && event !== undefined && isEndEvent(event)) {
+      const response = cleanResponse(event.response);
+      state.usage ??= response.usage ?? undefined;
+      if (event.type !== 'response.failed') return { chunks: out, completed: response };
     }
     return { chunks: out };
   }
@@ -96,8 +98,10 @@ export function step(state: StreamState, raw: RawUpstreamEvent): StepResult {
       onReasoning(state, String(event.delta ?? ''), out);
       break;
     case 'response.completed':
-    case 'response.incomplete':
-      return { chunks: out, end: finishStream(state, cleanResponse(event.response), out) };
+    case 'response.incomplete': {
+      const response = cleanResponse(event.response);
+      return { chunks: out, end: finishStream(state, response, out), completed: response };
+    }
     case 'response.failed': {
       state.finished = true;
       const response = cleanResponse(event.response);

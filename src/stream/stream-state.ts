@@ -4,7 +4,7 @@ import type { ChatContext } from '../translate/request.js';
 import { completionId, type ResponseTranslationOptions } from '../translate/response.js';
 import { StopScanner } from '../translate/stop-sequences.js';
 import type { ChatChoiceLogprobs, ChatCompletionChunk, ChatDelta, FinishReason, ServiceTier } from '../types/chat.js';
-import type { UpstreamUsage } from '../types/responses-upstream.js';
+import type { UpstreamResponse, UpstreamUsage } from '../types/responses-upstream.js';
 
 export interface ToolCallState {
   index: number;
@@ -27,6 +27,8 @@ export interface StepResult {
   chunks: ChatCompletionChunk[];
   /** Set when the stream is over: finished (finish chunk already in `chunks`) or failed. */
   end?: StreamEnd;
+  /** The finished Response, when this event carried it (after a stop sequence too), for observers. */
+  completed?: UpstreamResponse;
 }
 
 export interface StreamState {

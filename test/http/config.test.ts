@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       reasoningCacheTtlMs: 3_600_000,
       metrics: true,
       bodyLimit: '25mb',
+      streamEventLimitBytes: 16 * 1024 * 1024,
       logLevel: 'info',
       modelAliases: new Map(),
     });
@@ -55,6 +56,7 @@ describe('loadConfig', () => {
       REASONING_CACHE_TTL_S: '60',
       METRICS: 'off',
       BODY_LIMIT: '1mb',
+      STREAM_EVENT_LIMIT: '512kb',
       LOG_LEVEL: 'debug',
       MODEL_ALIASES: 'gpt-4o=gpt-5.2, gpt-4 = gpt-5-pro,',
     });
@@ -79,6 +81,7 @@ describe('loadConfig', () => {
       reasoningCacheTtlMs: 60_000,
       metrics: false,
       bodyLimit: '1mb',
+      streamEventLimitBytes: 512 * 1024,
       logLevel: 'debug',
       modelAliases: new Map([
         ['gpt-4o', 'gpt-5.2'],
@@ -115,6 +118,8 @@ describe('loadConfig', () => {
     [{ MAX_CHOICES: '0' }, /MAX_CHOICES must be a positive integer/],
     [{ BODY_LIMIT: 'lots' }, /BODY_LIMIT must be a size such as 100kb or 25mb, got 'lots'/],
     [{ BODY_LIMIT: '-1mb' }, /BODY_LIMIT must be a size/],
+    [{ STREAM_EVENT_LIMIT: 'huge' }, /STREAM_EVENT_LIMIT must be a size such as 512kb or 16mb, got 'huge'/],
+    [{ STREAM_EVENT_LIMIT: '0kb' }, /STREAM_EVENT_LIMIT must be a size/],
     [{ REASONING_SUMMARY: 'verbose' }, /REASONING_SUMMARY must be auto, concise, detailed or off, got 'verbose'/],
   ])('refuses %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

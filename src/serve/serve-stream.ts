@@ -1,0 +1,385 @@
+/**
+ * `stream: true`, framework-free. Every choice's upstream must answer before a byte is written, so
+ * that a refusal of any of them (a 429 is likely with several calls at once) reaches the client as
+ * an HTTP status. Then nothing is written until the first real output (or the end), so an upstream
+ * error before it still gets its status and a JSON body; after it, errors go in-band as one
+ * `data: {"error": ...}` frame. With `n` > 1 the choices' streams are interleaved under one envelope.
+ *
+ * Bytes are pushed from the upstream, never pulled: each upstream read is split into events, each
+ * event reduced to chunks, and all the chunks of one read are written to the client in one write.
+ * When the client is slow, the upstream is paused until it drains.
+ */
+import type { Logger } from 'pino';
+import { ApiError, ClientGoneError, InvalidRequestError, UpstreamProtocolError } from '../errors.js';
+import type { AdapterMetrics } from '../metrics/adapter-metrics.js';
+import type { ReasoningContinuity } from '../reasoning/continuity.js';
+import type { Redactor } from '../redaction.js';
+import { ChunkEncoder } from '../stream/chunk-encoder.js';
+import { ChoiceMerger, usageChunk } from '../stream/merge-choices.js';
+import { createStreamState, finish, step, type StreamEnd, type StreamState } from '../stream/reducer.js';
+import type { ResponseTranslationOptions } from '../translate/response.js';
+import type { ChatCompletionChunk } from '../types/chat.js';
+import type { RawUpstreamEvent, UpstreamResponse } from '../types/responses-upstream.js';
+import type { BodyConsumer, BodyControl } from '../upstream/body.js';
+import { CallScope, type UpstreamCall } from '../upstream/call.js';
+import { EventStreamReader, type EventStreamListener } from '../upstream/event-stream.js';
+import type { ChunkSink } from './chunk-sink.js';
+import type { ChatPlan, StreamReply, UpstreamCaller } from './upstream-call.js';
+
+export interface StreamSettings {
+  /** A choice with no upstream event (comments do not count) for this long fails with 504. */
+  idleTimeoutMs: number;
+  /** Nothing written for this long: headers, then `: keepalive` comments. 0 turns it off. */
+  heartbeatMs: number;
+  /** Longest SSE line or event read from the upstream. */
+  maxEventBytes: number;
+}
+
+export interface StreamServeDependencies {
+  caller: UpstreamCaller;
+  continuity: ReasoningContinuity;
+  metrics: AdapterMetrics;
+  redactor: Redactor;
+  answerOptions: ResponseTranslationOptions;
+  settings: StreamSettings;
+}
+
+/** Told when the first output of the stream goes out (time to first token). */
+export interface OutputWatcher {
+  outputStarted(): void;
+}
+
+/** Node fires longer timers after 1 ms instead (TimeoutOverflowWarning). */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+export async function serveStream(
+  dependencies: StreamServeDependencies,
+  plan: ChatPlan,
+  call: UpstreamCall,
+  sink: ChunkSink,
+  watcher: OutputWatcher,
+  log: Logger,
+): Promise<void> {
+  const session = new StreamSession(dependencies, plan, call, sink, watcher, log);
+  const scope = new CallScope(call.presence);
+  let replies: StreamReply[];
+  try {
+    replies = await Promise.all(session.choices.map(() => dependencies.caller.stream(plan, scope.of(call))));
+  } catch (error) {
+    scope.cancel();
+    dependencies.metrics.countUpstreamError(error);
+    throw error; // rendered with its status by the HTTP layer
+  }
+  await session.run(replies, scope);
+
+  if (call.presence.gone) return; // the client left; nothing to say
+  const { failure } = session;
+  if (failure) {
+    dependencies.metrics.countUpstreamError(failure);
+    const written = session.writtenBeforeFailure();
+    if (!sink.isOpen) throw failure;
+    const told = dependencies.redactor.error(failure, call.authorization).toBody();
+    log.warn({ error: told.error }, 'stream ended by an upstream error');
+    sink.end(`${written}data: ${JSON.stringify(told)}\n\n`);
+    return;
+  }
+  await session.finishWell();
+  const unknownEvents = session.choices.reduce((sum, choice) => sum + choice.state.unknownEvents, 0);
+  if (unknownEvents > 0) log.debug({ unknownEvents }, 'unknown upstream events ignored');
+  dependencies.metrics.countUnknownEvents(unknownEvents);
+}
+
+/** One client stream and the choices that feed it. */
+class StreamSession {
+  readonly choices: ChoiceReader[];
+  failure: ApiError | undefined;
+  private readonly encoder = new ChunkEncoder();
+  private readonly merger: ChoiceMerger;
+  /** Frames produced and not yet written: held until the first output, else written once per upstream read. */
+  private pending = '';
+  private upstreamHeaders: Record<string, string> = {};
+  private readonly captures: Array<Promise<void>> = [];
+  private waitingForDrain = false;
+  private open = 0;
+  private finished: (() => void) | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly dependencies: StreamServeDependencies,
+    readonly plan: ChatPlan,
+    private readonly call: UpstreamCall,
+    private readonly sink: ChunkSink,
+    private readonly watcher: OutputWatcher,
+    private readonly log: Logger,
+  ) {
+    const { context, request } = plan.translated;
+    this.merger = new ChoiceMerger(context.n);
+    this.choices = Array.from(
+      { length: context.n },
+      (_, index) => new ChoiceReader(this, createStreamState(context, dependencies.answerOptions, index, request.model)),
+    );
+  }
+
+  /** Reads every choice to its end (or the first failure, or the client leaving). */
+  run(replies: StreamReply[], scope: CallScope): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.finished = resolve;
+      this.upstreamHeaders = replies[0]?.headers ?? {};
+      scope.onGone(() => this.stopAll());
+      this.startHeartbeat();
+      this.open = this.choices.length;
+      this.choices.forEach((choice, index) => choice.start(replies[index]!));
+    });
+  }
+
+  /** A chunk of one choice, in the order produced. */
+  deliver(chunk: ChatCompletionChunk, state: StreamState): void {
+    this.pending += this.encoder.encode(this.merger.stamp(chunk));
+    if (state.hasOutput) this.watcher.outputStarted();
+  }
+
+  /**
+   * Writes what one upstream read produced. False when the client is slow: the caller pauses its
+   * upstream until the client has drained.
+   */
+  flush(): boolean {
+    if (!this.sink.isOpen) {
+      const started = this.choices.some((choice) => choice.state.hasOutput || choice.endedWell);
+      if (!started) return true;
+      this.sink.open(this.upstreamHeaders);
+    }
+    if (this.pending === '') return !this.waitingForDrain;
+    const text = this.pending;
+    this.pending = '';
+    if (this.sink.write(text) || this.sink.closed) return true;
+    if (!this.waitingForDrain) {
+      this.waitingForDrain = true;
+      this.sink.onDrain(() => {
+        this.waitingForDrain = false;
+        for (const choice of this.choices) choice.resume();
+      });
+    }
+    return false;
+  }
+
+  get slowClient(): boolean {
+    return this.waitingForDrain;
+  }
+
+  capture(response: UpstreamResponse): void {
+    const captured = this.dependencies.continuity.capture(this.plan.prepared, response).catch((error: unknown) => {
+      this.log.warn({ err: error }, 'reasoning not remembered');
+    });
+    this.captures.push(captured);
+  }
+
+  /**
+   * After a failure: the output already produced but not yet written, which the client must see
+   * before the error (the headers are sent when there is any). Empty when nothing was shown.
+   */
+  writtenBeforeFailure(): string {
+    if (!this.sink.isOpen && this.choices.some((choice) => choice.state.hasOutput)) this.sink.open(this.upstreamHeaders);
+    const text = this.sink.isOpen ? this.pending : '';
+    this.pending = '';
+    return text;
+  }
+
+  fail(error: unknown): void {
+    if (this.failure === undefined) this.failure = asApiError(error, this.call.presence.gone);
+    this.stopAll();
+  }
+
+  choiceClosed(): void {
+    this.open--;
+    if (this.open > 0) return;
+    clearInterval(this.heartbeat);
+    this.finished?.();
+  }
+
+  /** Every choice finished: what is held, the usage chunk when asked, then `[DONE]`. */
+  async finishWell(): Promise<void> {
+    await Promise.all(this.captures);
+    if (!this.sink.isOpen) this.sink.open(this.upstreamHeaders);
+    let rest = this.pending;
+    this.pending = '';
+    const { context } = this.plan.translated;
+    const first = this.choices[0]!.state;
+    if (context.includeUsage && this.choices.every((choice) => choice.state.usage)) {
+      const envelope = this.merger.envelope ?? { id: first.id, created: first.created, model: first.model };
+      const usages = this.choices.map((choice) => choice.state.usage!);
+      rest += this.encoder.encode(usageChunk(envelope, first.serviceTier, usages));
+    }
+    this.sink.end(`${rest}data: [DONE]\n\n`);
+  }
+
+  private stopAll(): void {
+    for (const choice of this.choices) choice.stop();
+  }
+
+  private startHeartbeat(): void {
+    const every = this.dependencies.settings.heartbeatMs;
+    if (every <= 0) return;
+    this.heartbeat = setInterval(() => {
+      if (performance.now() - this.sink.lastWriteAt < every || this.waitingForDrain) return;
+      if (!this.sink.isOpen) this.sink.open(this.upstreamHeaders);
+      // Whatever is held goes first, so the frames keep their order.
+      const text = `${this.pending}: keepalive\n\n`;
+      this.pending = '';
+      this.sink.write(text);
+    }, Math.min(every, LONGEST_TIMER_MS));
+  }
+}
+
+/** One choice: its upstream body, through the SSE reader and the reducer, into the session. */
+class ChoiceReader implements BodyConsumer, EventStreamListener {
+  private readonly reader: EventStreamReader;
+  private control: BodyControl | undefined;
+  private outcome: StreamEnd | undefined;
+  private paused = false;
+  private closed = false;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly session: StreamSession,
+    readonly state: StreamState,
+  ) {
+    this.reader = new EventStreamReader(this, session.dependencies.settings.maxEventBytes);
+  }
+
+  /** Ended with a finish chunk (or a stop), not a failure. */
+  get endedWell(): boolean {
+    return this.outcome?.kind === 'finished';
+  }
+
+  start(reply: StreamReply): void {
+    this.reader.lastProgressAt = performance.now();
+    this.armIdleTimer(this.session.dependencies.settings.idleTimeoutMs);
+    this.control = reply.read(this);
+  }
+
+  // ---- the upstream body ----
+
+  data(chunk: Buffer): boolean {
+    if (this.closed) return true;
+    try {
+      this.reader.push(chunk);
+    } catch (error) {
+      this.session.fail(error);
+      return true;
+    }
+    if (this.session.failure) return true;
+    const drained = this.session.flush();
+    if (this.closed) return true;
+    if (!drained) this.paused = true;
+    return drained;
+  }
+
+  end(): void {
+    if (this.closed) return;
+    try {
+      this.reader.end();
+    } catch (error) {
+      this.session.fail(error);
+      return;
+    }
+    this.session.flush();
+    this.bodyEnded();
+  }
+
+  error(error: Error): void {
+    if (this.closed) return;
+    this.session.fail(error);
+  }
+
+  // ---- its events ----
+
+  onEvent(event: RawUpstreamEvent): void {
+    if (this.closed) return;
+    const result = step(this.state, event);
+    if (result.completed) this.session.capture(result.completed);
+    if (this.outcome) {
+      // After a stop sequence: reading on only for the usage.
+      if (this.state.usage !== undefined) this.close();
+      return;
+    }
+    for (const chunk of result.chunks) this.session.deliver(chunk, this.state);
+    if (result.end) this.ended(result.end);
+  }
+
+  onDone(): void {
+    this.bodyEnded();
+  }
+
+  // ---- control ----
+
+  resume(): void {
+    if (!this.paused || this.closed) return;
+    this.paused = false;
+    // The wait was the client's, not the upstream's.
+    this.reader.lastProgressAt = performance.now();
+    this.control?.resume();
+  }
+
+  /** Stops reading (another choice failed, or the client left). */
+  stop(): void {
+    if (this.closed) return;
+    this.close();
+  }
+
+  private bodyEnded(): void {
+    if (this.closed) return;
+    if (!this.outcome) {
+      const result = finish(this.state);
+      if (result.end) {
+        this.ended(result.end);
+        return;
+      }
+    }
+    this.close();
+  }
+
+  private ended(end: StreamEnd): void {
+    this.outcome = end;
+    if (end.kind === 'failed') {
+      this.session.fail(end.error);
+      return;
+    }
+    // A stop sequence ends the text before the upstream's usage arrives: read on when the client wants it.
+    const awaitingUsage = this.state.context.includeUsage && this.state.usage === undefined;
+    if (!awaitingUsage) this.close();
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.idleTimer);
+    this.control?.cancel();
+    this.session.choiceClosed();
+  }
+
+  /** One timer per choice, moved on only when it fires: a read costs a clock read, not a timer. */
+  private armIdleTimer(delay: number): void {
+    this.idleTimer = setTimeout(() => this.checkIdle(), Math.min(delay, LONGEST_TIMER_MS));
+  }
+
+  private checkIdle(): void {
+    if (this.closed) return;
+    const idleMs = this.session.dependencies.settings.idleTimeoutMs;
+    // A client too slow to read is not the upstream's silence.
+    const waited = this.paused ? 0 : performance.now() - this.reader.lastProgressAt;
+    if (waited < idleMs) {
+      this.armIdleTimer(this.paused ? idleMs : idleMs - waited);
+      return;
+    }
+    this.session.fail(new UpstreamProtocolError(`The upstream stream was idle for ${idleMs} ms.`, 'upstream_idle_timeout', { status: 504 }));
+  }
+}
+
+function asApiError(error: unknown, clientGone: boolean): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof ClientGoneError || clientGone) {
+    return new InvalidRequestError('The client closed the connection.', { status: 499, code: 'client_closed' });
+  }
+  // The client gets a generic message; the log keeps the real failure.
+  return new UpstreamProtocolError('The upstream stream failed.', 'upstream_stream_broken', { cause: error });
+}

@@ -1,0 +1,60 @@
+import type { ReasoningContinuity, PreparedRequest } from '../reasoning/continuity.js';
+import type { TranslatedRequest } from '../translate/request.js';
+import { inChatTerms } from '../translate/upstream-param.js';
+import type { ResponsesRequest } from '../types/responses.js';
+import type { UpstreamResponse } from '../types/responses-upstream.js';
+import type { BodyConsumer, BodyControl } from '../upstream/body.js';
+import type { UpstreamCall } from '../upstream/call.js';
+
+export interface JsonReply {
+  response: UpstreamResponse;
+  /** Upstream headers worth passing on (rate limits, processing time). */
+  headers: Record<string, string>;
+}
+
+/** A stream whose headers have arrived; its body flows once `read` is called. */
+export interface StreamReply {
+  headers: Record<string, string>;
+  read(consumer: BodyConsumer): BodyControl;
+  cancel(): void;
+}
+
+/** What the pipeline needs of the Responses API. */
+export interface ResponsesUpstream {
+  createResponse(body: ResponsesRequest, call: UpstreamCall): Promise<JsonReply>;
+  createResponseStream(body: ResponsesRequest, call: UpstreamCall): Promise<StreamReply>;
+}
+
+/** A Chat request ready to go upstream: translated, with remembered reasoning put back. */
+export interface ChatPlan {
+  translated: TranslatedRequest;
+  prepared: PreparedRequest;
+}
+
+/**
+ * One upstream call for one choice: reasoning continuity may ask once more (a model refusing
+ * encrypted reasoning, replayed reasoning it cannot read), and upstream errors name the Chat field.
+ */
+export class UpstreamCaller {
+  constructor(
+    private readonly upstream: ResponsesUpstream,
+    private readonly continuity: ReasoningContinuity,
+  ) {}
+
+  create(plan: ChatPlan, call: UpstreamCall): Promise<JsonReply> {
+    return this.send(plan, (body) => this.upstream.createResponse(body, call));
+  }
+
+  stream(plan: ChatPlan, call: UpstreamCall): Promise<StreamReply> {
+    return this.send(plan, (body) => this.upstream.createResponseStream(body, call));
+  }
+
+  private send<T>(plan: ChatPlan, call: (body: ResponsesRequest) => Promise<T>): Promise<T> {
+    const { translated, prepared } = plan;
+    return this.continuity.send(prepared, translated.request, (body) =>
+      call(body).catch((error: unknown) => {
+        throw inChatTerms(error, body, translated.origins);
+      }),
+    );
+  }
+}

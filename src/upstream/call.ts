@@ -1,0 +1,53 @@
+/** What an upstream call knows of the client request it serves. */
+
+/** Tells an upstream call when the client has gone, so the call can stop at once. */
+export interface Presence {
+  readonly gone: boolean;
+  /** Called once, when the client goes; not called when it has already gone (check `gone`). */
+  onGone(listener: () => void): void;
+}
+
+export interface UpstreamCall {
+  /** The client's Authorization header, used when no upstream key is configured. */
+  authorization: string | undefined;
+  /** Client headers forwarded when the client's own key is used (organization, project). */
+  forwardedHeaders: Record<string, string>;
+  requestId: string;
+  presence: Presence;
+}
+
+/**
+ * The presence of a group of calls that serve one request: gone when the client goes, or when
+ * the group is cancelled (one of several choices failed: its siblings stop too).
+ */
+export class CallScope implements Presence {
+  private ended = false;
+  private listeners: Array<() => void> | undefined;
+
+  constructor(parent: Presence) {
+    if (parent.gone) this.ended = true;
+    else parent.onGone(() => this.cancel());
+  }
+
+  get gone(): boolean {
+    return this.ended;
+  }
+
+  onGone(listener: () => void): void {
+    if (this.ended) return;
+    (this.listeners ??= []).push(listener);
+  }
+
+  cancel(): void {
+    if (this.ended) return;
+    this.ended = true;
+    const listeners = this.listeners ?? [];
+    this.listeners = undefined;
+    for (const listener of listeners) listener();
+  }
+
+  /** The same call, in this scope. */
+  of(call: UpstreamCall): UpstreamCall {
+    return { ...call, presence: this };
+  }
+}
