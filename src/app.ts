@@ -6,8 +6,9 @@ import { errorHandler, notFound } from './http/error-handler.js';
 import { createLogger, requestLogging } from './http/logging.js';
 import { AdapterMetrics } from './metrics/adapter-metrics.js';
 import { metricsRouter, requestMetrics } from './metrics/http.js';
-import { MemoryReasoningStore } from './reasoning/memory-store.js';
 import { ReasoningContinuity } from './reasoning/continuity.js';
+import { sizeOfReasoning } from './reasoning/replay.js';
+import { MemoryStore } from './state/memory-store.js';
 import { Redactor } from './redaction.js';
 import { chatCompletionsRouter } from './routes/chat-completions.js';
 import { ChatService } from './serve/chat-service.js';
@@ -36,7 +37,7 @@ export function createApp({ config, fetch = globalThis.fetch, logger = createLog
   });
 
   const continuity = new ReasoningContinuity(
-    new MemoryReasoningStore(config.reasoningCacheBytes, config.reasoningCacheTtlMs),
+    new MemoryStore(config.reasoningCacheBytes, config.reasoningCacheTtlMs, sizeOfReasoning),
     config.reasoningModels,
     config.reasoningContinuity,
   );

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ApiError } from '../errors.js';
 import type { ResponsesRequest } from '../types/responses.js';
 import type { UpstreamResponse } from '../types/responses-upstream.js';
-import type { ReasoningStore } from './memory-store.js';
+import type { StateStore } from '../state/store.js';
 import { reasoningByCallId, withReplayedReasoning, type RememberedReasoning } from './replay.js';
 
 const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
@@ -50,7 +50,7 @@ export class ReasoningContinuity {
   private readonly refusingModels = new Set<string>();
 
   constructor(
-    private readonly store: ReasoningStore,
+    private readonly store: StateStore<RememberedReasoning>,
     private readonly reasoningModels: RegExp = DEFAULT_REASONING_MODELS,
     private readonly enabled = true,
   ) {}
@@ -76,7 +76,7 @@ export class ReasoningContinuity {
     const keys = request.input.flatMap((item) =>
       item.type === 'function_call' || item.type === 'custom_tool_call' ? [memoryKey(scope, request.model, item.call_id)] : [],
     );
-    const remembered = keys.length > 0 ? await this.store.recall(keys) : new Map();
+    const remembered = keys.length > 0 ? await this.store.getAll(keys) : new Map();
     const { input, replayed } = withReplayedReasoning(request.input, request.model, (callId) =>
       remembered.get(memoryKey(scope, request.model, callId)),
     );
@@ -95,7 +95,7 @@ export class ReasoningContinuity {
     if (entries.size === 0) return;
     const keyed = new Map<string, RememberedReasoning>();
     for (const [callId, value] of entries) keyed.set(memoryKey(scope, request.model, callId), value);
-    await this.store.remember(keyed);
+    await this.store.putAll(keyed);
   }
 
   /**

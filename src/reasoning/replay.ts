@@ -20,6 +20,13 @@ export interface RememberedReasoning {
   before: 'message' | 'call';
 }
 
+/** About the bytes a remembered group takes in a store. */
+export function sizeOfReasoning(value: RememberedReasoning): number {
+  let bytes = value.model.length + 64;
+  for (const item of value.items) bytes += item.id.length + (item.encrypted_content?.length ?? 0) + JSON.stringify(item.summary).length;
+  return bytes;
+}
+
 /**
  * The reasoning items of a finished output, keyed by the `call_id` of the first tool call that
  * followed them. Items without `encrypted_content` cannot be replayed statelessly and are skipped;

@@ -2,7 +2,8 @@ import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callerScope, ReasoningContinuity } from '../../src/reasoning/continuity.js';
-import { MemoryReasoningStore } from '../../src/reasoning/memory-store.js';
+import { sizeOfReasoning } from '../../src/reasoning/replay.js';
+import { MemoryStore } from '../../src/state/memory-store.js';
 import { functionCallItem, messageItem, responseObject } from '../helpers/fake-upstream.js';
 import { startHarness, type Harness } from './app-harness.js';
 
@@ -212,13 +213,13 @@ describe('reasoning memory is scoped to the caller', () => {
 
   it('keeps no key in clear in the store', async () => {
     const remembered: string[] = [];
-    const store = new MemoryReasoningStore(1_000_000, 60_000);
+    const store = new MemoryStore(1_000_000, 60_000, sizeOfReasoning);
     const continuity = new ReasoningContinuity({
-      remember: (entries) => {
+      putAll: (entries) => {
         remembered.push(...entries.keys());
-        return store.remember(entries);
+        return store.putAll(entries);
       },
-      recall: (keys) => store.recall(keys),
+      getAll: (keys) => store.getAll(keys),
     });
     const caller = { authorization: 'Bearer sk-tenant-a-111111', forwardedHeaders: {} };
     const prepared = await continuity.prepare({ model: 'gpt-5-test', input: [], store: false }, caller);
