@@ -1,5 +1,7 @@
-import type { ReasoningField } from './translate/response.js';
-import { DEFAULT_REASONING_MODELS } from './reasoning/continuity.js';
+import type { ReasoningField } from './translate/chat-envelope.js';
+
+/** Models that reason by default: o-series, gpt-5 (not its chat variants), codex, gpt-oss. */
+export const DEFAULT_REASONING_MODELS = /(^|[/:])(o\d|gpt-5(?!.*chat)|gpt-oss|[\w.-]*codex)/i;
 
 /** Service configuration, read once from the environment. */
 export interface Config {

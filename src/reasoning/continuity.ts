@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto';
 import { ApiError } from '../errors.js';
 import type { ResponsesRequest } from '../types/responses.js';
 import type { UpstreamResponse } from '../types/responses-upstream.js';
+import { DEFAULT_REASONING_MODELS } from '../config.js';
 import type { StateStore } from '../state/store.js';
 import { reasoningByCallId, withReplayedReasoning, type RememberedReasoning } from './replay.js';
 
 const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
 
-/** Models that reason by default: o-series, gpt-5 (not its chat variants), codex, gpt-oss. */
-export const DEFAULT_REASONING_MODELS = /(^|[/:])(o\d|gpt-5(?!.*chat)|gpt-oss|[\w.-]*codex)/i;
 
 export interface PreparedRequest {
   request: ResponsesRequest;

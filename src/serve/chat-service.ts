@@ -5,7 +5,7 @@ import type { ReasoningContinuity } from '../reasoning/continuity.js';
 import type { Redactor } from '../redaction.js';
 import { parseChatRequest } from '../schema/validate.js';
 import { toResponsesRequest, type RequestTranslationOptions } from '../translate/request.js';
-import type { ResponseTranslationOptions } from '../translate/response.js';
+import type { ResponseTranslationOptions } from '../translate/chat-envelope.js';
 import type { ChatCompletion } from '../types/chat.js';
 import type { UpstreamCall } from '../upstream/call.js';
 import type { ChunkSink } from './chunk-sink.js';

@@ -1,6 +1,7 @@
 import type { AdapterMetrics } from '../metrics/adapter-metrics.js';
 import type { ReasoningContinuity } from '../reasoning/continuity.js';
-import { assembleCompletion, toChatChoice, type ResponseTranslationOptions } from '../translate/response.js';
+import type { ResponseTranslationOptions } from '../translate/chat-envelope.js';
+import { assembleCompletion, toChatChoice } from '../translate/response.js';
 import type { ChatCompletion } from '../types/chat.js';
 import { CallScope, type UpstreamCall } from '../upstream/call.js';
 import type { ChatPlan, UpstreamCaller } from './upstream-call.js';

@@ -17,7 +17,7 @@ import type { Redactor } from '../redaction.js';
 import { ChunkEncoder } from '../stream/chunk-encoder.js';
 import { ChoiceMerger, usageChunk } from '../stream/merge-choices.js';
 import { createStreamState, finish, step, type StreamEnd, type StreamState } from '../stream/reducer.js';
-import type { ResponseTranslationOptions } from '../translate/response.js';
+import type { ResponseTranslationOptions } from '../translate/chat-envelope.js';
 import type { ChatCompletionChunk } from '../types/chat.js';
 import type { RawUpstreamEvent, UpstreamResponse } from '../types/responses-upstream.js';
 import type { BodyConsumer, BodyControl } from '../upstream/body.js';

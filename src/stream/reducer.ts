@@ -6,7 +6,7 @@ import { cleanItem, cleanResponse } from '../translate/lenient.js';
 import { UpstreamProtocolError, type ApiError } from '../errors.js';
 import { upstreamFailure } from '../translate/failure.js';
 import { toFinishReason } from '../translate/finish-reason.js';
-import { completionId } from '../translate/response.js';
+import { completionId } from '../translate/chat-envelope.js';
 import type { ChatCompletionChunk } from '../types/chat.js';
 import { isEndEvent, isStartEvent, knownEvent, type ErrorEvent, type RawUpstreamEvent, type UpstreamOutputItem, type UpstreamResponse } from '../types/responses-upstream.js';
 import { isSilentEvent } from './silent-events.js';

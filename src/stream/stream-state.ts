@@ -1,7 +1,6 @@
 import type { ApiError } from '../errors.js';
 import type { PlacedLogprob } from '../translate/logprobs.js';
-import type { ChatContext } from '../translate/request.js';
-import { completionId, type ResponseTranslationOptions } from '../translate/response.js';
+import { completionId, type ChatContext, type ResponseTranslationOptions } from '../translate/chat-envelope.js';
 import { StopScanner } from '../translate/stop-sequences.js';
 import type { ChatChoiceLogprobs, ChatCompletionChunk, ChatDelta, FinishReason, ServiceTier } from '../types/chat.js';
 import type { UpstreamResponse, UpstreamUsage } from '../types/responses-upstream.js';

@@ -2,7 +2,7 @@
 import { objectsIn } from '../translate/lenient.js';
 import { toChatAnnotation } from '../translate/annotations.js';
 import { placeLogprobs, type PlacedLogprob } from '../translate/logprobs.js';
-import { MESSAGE_SEPARATOR } from '../translate/response.js';
+import { MESSAGE_SEPARATOR } from '../translate/chat-envelope.js';
 import type { ChatChoiceLogprobs, ChatCompletionChunk } from '../types/chat.js';
 import type {
   AnnotationAddedEvent,

@@ -1,4 +1,5 @@
 import { invalidRequest } from '../errors.js';
+import type { ChatContext } from './chat-envelope.js';
 import type { ChatRequest } from '../schema/chat-request.js';
 import type { ResponsesRequest, TextFormat } from '../types/responses.js';
 import { translateMessages } from './messages.js';
@@ -16,18 +17,6 @@ export interface RequestTranslationOptions {
   reasoningSummary?: 'auto' | 'concise' | 'detailed';
 }
 
-/** What the answer translators need to know about the original Chat request. */
-export interface ChatContext {
-  /** Choices asked for; each is one upstream call. */
-  n: number;
-  stream: boolean;
-  includeUsage: boolean;
-  /** Stop sequences to cut the text at (emulated). */
-  stop: string[];
-  logprobs: boolean;
-  /** Answer with `function_call` instead of `tool_calls` (legacy functions API). */
-  legacyFunctions: boolean;
-}
 
 export interface TranslatedRequest {
   request: ResponsesRequest;

@@ -6,26 +6,10 @@ import { cleanResponse } from './lenient.js';
 import { upstreamFailure } from './failure.js';
 import { toFinishReason } from './finish-reason.js';
 import { placeLogprobs, type PlacedLogprob } from './logprobs.js';
-import type { ChatContext } from './request.js';
+import { completionId, MESSAGE_SEPARATOR, type ChatContext, type ResponseTranslationOptions } from './chat-envelope.js';
 import { findStop } from './stop-sequences.js';
 import { sumChatUsage, toChatUsage } from './usage.js';
 
-export type ReasoningField = 'reasoning_content' | 'reasoning';
-
-/** Put between the texts of two message items (e.g. `phase: commentary` then the final answer). */
-export const MESSAGE_SEPARATOR = '\n\n';
-
-export interface ResponseTranslationOptions {
-  /** Surface reasoning summaries as `message.reasoning_content`. */
-  reasoningContent: boolean;
-  /** The field they go in: `reasoning_content` (default, the most widely read) or `reasoning`. */
-  reasoningField?: ReasoningField;
-}
-
-/** `chatcmpl-` id derived from the upstream response id, so the two can be matched in logs. */
-export function completionId(responseId: string | undefined): string {
-  return `chatcmpl-${(responseId ?? `${Date.now()}`).replace(/^resp_/, '')}`;
-}
 
 /** Everything the output items say, gathered in output order. */
 interface Answer {

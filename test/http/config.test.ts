@@ -1,4 +1,4 @@
-import { DEFAULT_REASONING_MODELS } from '../../src/reasoning/continuity.js';
+import { DEFAULT_REASONING_MODELS } from '../../src/config.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';

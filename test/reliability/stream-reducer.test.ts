@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/errors.js';
 import { createStreamState, finish, step, type StepResult, type RawUpstreamEvent } from '../../src/stream/reducer.js';
-import type { ChatContext } from '../../src/translate/request.js';
+import type { ChatContext } from '../../src/translate/chat-envelope.js';
 import type { ChatCompletionChunk } from '../../src/types/chat.js';
 import { isSilentEvent } from '../../src/stream/silent-events.js';
 import { readAll } from '../upstream/byte-pieces.js';

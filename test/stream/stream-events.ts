@@ -3,8 +3,8 @@
  * do not depend on the recordings, plus a driver that runs a list of events through the reducer.
  */
 import { createStreamState, finish, step, type StepResult, type RawUpstreamEvent } from '../../src/stream/reducer.js';
-import type { ChatContext } from '../../src/translate/request.js';
-import type { ResponseTranslationOptions } from '../../src/translate/response.js';
+import type { ChatContext } from '../../src/translate/chat-envelope.js';
+import type { ResponseTranslationOptions } from '../../src/translate/chat-envelope.js';
 import type { ChatCompletionChunk, ChatDelta } from '../../src/types/chat.js';
 import { responsesUsage } from '../helpers/usage-objects.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/errors.js';
-import type { ChatContext } from '../../src/translate/request.js';
+import type { ChatContext } from '../../src/translate/chat-envelope.js';
 import { toChatChoice } from '../../src/translate/response.js';
 import { functionCallItem, messageItem, responseObject } from '../helpers/fake-upstream.js';
 

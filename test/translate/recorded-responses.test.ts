@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/errors.js';
-import type { ChatContext } from '../../src/translate/request.js';
+import type { ChatContext } from '../../src/translate/chat-envelope.js';
 import { toChatChoice, toChatCompletion } from '../../src/translate/response.js';
 import { hasSharedFixtures, recordedJsonResponses, recordedStreams } from '../helpers/recorded-fixtures.js';
 

@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import type { ChatContext } from '../../src/translate/request.js';
+import type { ChatContext } from '../../src/translate/chat-envelope.js';
 import { assembleCompletion, toChatChoice, toChatCompletion } from '../../src/translate/response.js';
 import type { ChatMessage, ChatToolCall, ChatUrlCitation } from '../../src/types/chat.js';
 import { functionCallItem, messageItem, responseObject } from '../helpers/fake-upstream.js';
