@@ -62,7 +62,9 @@ function compareContent(chat: AnswerChoice[], responses: AnswerChoice[], applica
     equal &&= textsEqual(left, right);
   }
   const similarity = count === 0 ? 1 : similaritySum / count;
-  return { applicable, divergent: applicable && anyText && similarity < threshold, equal, similarity };
+  // Answers that are only tool calls have no text to compare: the tool-call rule covers them.
+  const compared = applicable && anyText;
+  return { applicable: compared, divergent: compared && similarity < threshold, equal, similarity };
 }
 
 function sameList(left: unknown[], right: unknown[]): boolean {

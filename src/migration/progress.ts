@@ -26,7 +26,7 @@ export function createProgress(output: ProgressOutput, total: number): Progress 
   const draw = () => {
     const { percent, text } = line();
     if (output.isTTY) {
-      const filled = Math.round((percent / 100) * barWidth);
+      const filled = total === 0 ? barWidth : Math.round((done / total) * barWidth);
       output.write(`\r[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${text}`);
       return;
     }

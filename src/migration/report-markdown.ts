@@ -16,7 +16,8 @@ function number(value: number | undefined | null, digits = 0): string {
 
 function spread(distribution: Distribution | null, unit = ''): string {
   if (distribution === null) return '–';
-  return `${number(distribution.median, 1)}${unit} / ${number(distribution.p90, 1)}${unit} / ${number(distribution.max, 1)}${unit}`;
+  const digits = unit === '' ? 1 : 0;
+  return `${number(distribution.median, digits)}${unit} / ${number(distribution.p90, digits)}${unit} / ${number(distribution.max, digits)}${unit}`;
 }
 
 function pathRows(chat: PathSummary, responses: PathSummary): string[] {
@@ -69,12 +70,13 @@ export function renderMarkdown(report: ReplayReport): string {
       lines.push(`- \`${cell(threshold.expression)}\`: ${threshold.metric} is ${number(threshold.value, 4)}, ${outcome}`);
     }
   }
-  const worst = report.records.filter((record) => report.worstCases.some((found) => found.id === record.id));
+  const worst = report.worstCases.map((found) => report.records[found.record]).filter((record) => record !== undefined);
   if (worst.length > 0) {
     lines.push('', '## Worst cases', '', '| Request | Model | Divergences | Similarity |', '|---|---|---|---:|');
-    for (const record of worst.sort((left, right) => right.severity - left.severity)) {
+    for (const record of worst) {
       const labels = record.divergences.map((feature) => featureLabels[feature]).join(', ');
-      lines.push(`| ${cell(record.id)} | ${cell(record.model ?? '–')} | ${labels} | ${number(record.content.similarity, 2)} |`);
+      const similarity = record.content.applicable ? number(record.content.similarity, 2) : '–';
+      lines.push(`| ${cell(record.id)} | ${cell(record.model ?? '–')} | ${labels} | ${similarity} |`);
     }
   }
   if (report.input.skipped.length > 0) {

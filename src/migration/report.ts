@@ -15,6 +15,11 @@ export interface ReportCase {
   responses: unknown;
 }
 
+export interface WorstCase extends ReportCase {
+  /** Position of the pair in `records`. */
+  record: number;
+}
+
 export interface ReplayReport {
   tool: 'chat-responses-adapter replay';
   version: 1;
@@ -27,7 +32,7 @@ export interface ReplayReport {
   thresholds: ThresholdResult[];
   records: ComparisonRecord[];
   /** The worst divergent pairs, worst first, with their bodies. */
-  worstCases: ReportCase[];
+  worstCases: WorstCase[];
 }
 
 export const worstCaseCount = 12;
@@ -61,7 +66,10 @@ export function buildReport(input: ReportInput): ReplayReport {
     summary,
     thresholds: input.evaluate(summary),
     records: input.records,
-    worstCases: worst.map(({ index }) => input.cases[index]).filter((found): found is ReportCase => found !== undefined),
+    worstCases: worst.flatMap(({ index }) => {
+      const found = input.cases[index];
+      return found === undefined ? [] : [{ ...found, record: index }];
+    }),
   };
 }
 

@@ -5,10 +5,11 @@
  */
 const redacted = '[redacted]';
 
-const secretPatterns: RegExp[] = [
-  /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{16,}/gi,
-  /\bsk-[A-Za-z0-9_*-]{16,}/g,
-  /\b(authorization|api[-_]?key|x-api-key)("?\s*[:=]\s*"?)[^\s",}]{6,}/gi,
+const secretPatterns: Array<[RegExp, string]> = [
+  [/\bBearer\s+[A-Za-z0-9._~+/=-]{16,}/gi, `Bearer ${redacted}`],
+  [/\bsk-[A-Za-z0-9_*-]{16,}/g, redacted],
+  // `authorization: …`, `"api_key": "…"`, `x-api-key=…`: the name and separator stay, the value goes.
+  [/\b(authorization|api[-_]?key|x-api-key)("?\s*[:=]\s*"?)(?!Bearer\b)[^\s",}]{6,}/gi, `$1$2${redacted}`],
 ];
 
 export type Scrub = (text: string) => string;
@@ -21,13 +22,7 @@ export function createScrub(knownSecrets: Array<string | undefined>): Scrub {
   return (text) => {
     let result = text;
     for (const secret of secrets) result = result.split(secret).join(redacted);
-    for (const secretPattern of secretPatterns) {
-      result = result.replace(secretPattern, (match, first: string | undefined, second: string | undefined) => {
-        if (match.startsWith('sk-')) return redacted;
-        if (second !== undefined) return `${first}${second}${redacted}`;
-        return `${first} ${redacted}`;
-      });
-    }
+    for (const [pattern, replacement] of secretPatterns) result = result.replace(pattern, replacement);
     return result;
   };
 }

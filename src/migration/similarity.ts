@@ -11,15 +11,19 @@
  *   ("我喜欢猫" -> 我 / 喜欢 / 猫), so the same rule works for every language.
  * - Text is NFKC-normalised and lower-cased first, so canonically equal text (a precomposed "é" and
  *   "e" + U+0301, full-width and ASCII digits) counts as the same token. Punctuation and spaces are
- *   not tokens. Emoji and other symbols are not "word-like" to the segmenter; they are kept as whole
- *   grapheme clusters (a ZWJ family or a skin-toned thumbs-up is one token).
+ *   not tokens. Emoji are not "word-like" to the segmenter; they are kept as whole grapheme
+ *   clusters (a ZWJ family or a skin-toned thumbs-up is one token).
  */
 
 const wordSegmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
 const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
-/** Letters, marks, numbers or symbols: what a non-word segment must hold to count. */
-const meaningful = /[\p{L}\p{M}\p{N}\p{S}]/u;
+/**
+ * Letters, marks, numbers, and "other" symbols (emoji, °, ©) or currency signs: what a non-word
+ * grapheme must be to count. Maths and modifier symbols (+, =, `, ^) are syntax, like punctuation:
+ * a Markdown code fence should not make two answers differ.
+ */
+const meaningful = /[\p{L}\p{M}\p{N}\p{So}\p{Sc}]/u;
 
 function normalise(text: string): string {
   return text.normalize('NFKC').toLowerCase();

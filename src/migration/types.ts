@@ -80,7 +80,7 @@ export interface ComparisonRecord {
   content: FeatureCheck & {
     /** Equal after Unicode canonical normalisation (NFC). */
     equal: boolean;
-    /** 0 to 1, see similarity.ts; 1 when both are empty. */
+    /** 0 to 1, see similarity.ts; 1 when both are empty. Compared (applicable) when either side has text. */
     similarity: number;
   };
   toolCalls: FeatureCheck & { namesEqual: boolean; argumentsEqual: boolean };
