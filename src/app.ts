@@ -1,20 +1,22 @@
-import express, { type Express } from 'express';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import express from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { requireClientKey } from './http/auth.js';
+import { clientKeyCheck, requireClientKey } from './http/auth.js';
 import { errorHandler, notFound } from './http/error-handler.js';
-import { createLogger, requestLogging } from './http/logging.js';
+import { createLogger, logRequest } from './http/logging.js';
+import { readJsonBody } from './http/read-body.js';
 import { AdapterMetrics } from './metrics/adapter-metrics.js';
 import { metricsRouter, requestMetrics } from './metrics/http.js';
 import { ReasoningContinuity } from './reasoning/continuity.js';
 import { sizeOfReasoning } from './reasoning/replay.js';
-import { MemoryStore } from './state/memory-store.js';
 import { Redactor } from './redaction.js';
-import { chatCompletionsRouter } from './routes/chat-completions.js';
-import { ChatService } from './serve/chat-service.js';
+import { chatCompletionsRoute } from './routes/chat-completions.js';
 import { healthRouter } from './routes/health.js';
 import { modelsRouter } from './routes/models.js';
 import { responsesRouter } from './routes/responses.js';
+import { ChatService } from './serve/chat-service.js';
+import { MemoryStore } from './state/memory-store.js';
 import { UpstreamClient, type Fetch } from './upstream/client.js';
 
 export interface AppDependencies {
@@ -23,8 +25,17 @@ export interface AppDependencies {
   logger?: Logger;
 }
 
-/** The whole service as an Express app; tests run it in-process against a fake upstream. */
-export function createApp({ config, fetch = globalThis.fetch, logger = createLogger(config.logLevel) }: AppDependencies): Express {
+/** The whole service as one request listener; `listen` starts a server with it, as Express apps do. */
+export interface AdapterApp extends RequestListener {
+  listen(port: number, host?: string, onListening?: () => void): Server;
+  listen(port: number, onListening?: () => void): Server;
+}
+
+/**
+ * The whole service; tests run it in-process against a fake upstream. The chat route is served on
+ * plain node:http (it is the hot path); everything else goes through Express.
+ */
+export function createApp({ config, fetch = globalThis.fetch, logger = createLogger(config.logLevel) }: AppDependencies): AdapterApp {
   const metrics = new AdapterMetrics();
   const redactor = new Redactor([config.upstreamApiKey, ...config.adapterApiKeys]);
   const upstream = new UpstreamClient({
@@ -35,7 +46,6 @@ export function createApp({ config, fetch = globalThis.fetch, logger = createLog
     timeoutMs: config.upstreamTimeoutMs,
     retries: config.upstreamRetries,
   });
-
   const continuity = new ReasoningContinuity(
     new MemoryStore(config.reasoningCacheBytes, config.reasoningCacheTtlMs, sizeOfReasoning),
     config.reasoningModels,
@@ -52,21 +62,60 @@ export function createApp({ config, fetch = globalThis.fetch, logger = createLog
     modelAliases: config.modelAliases,
     maxChoices: config.maxChoices,
   });
+  const keys = config.adapterApiKeys.length > 0 ? config.adapterApiKeys : undefined;
+  const serveChat = chatCompletionsRoute({
+    chat,
+    metrics: config.metrics ? metrics : undefined,
+    redactor,
+    bodyLimitBytes: config.bodyLimitBytes,
+    checkClientKey: keys && clientKeyCheck(keys),
+  });
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(requestLogging(logger));
   app.use(healthRouter());
   // Before the client-key check: scrapers need no key. Scrapes themselves are not counted.
   if (config.metrics) app.use(metricsRouter(metrics), requestMetrics(metrics));
-  if (config.adapterApiKeys.length > 0) app.use(requireClientKey(config.adapterApiKeys));
-  // Hand-written curl loops often omit the content type: any body is read as JSON.
-  app.use(express.json({ limit: config.bodyLimit, type: () => true }));
-  app.use(chatCompletionsRouter(chat, metrics));
+  if (keys) app.use(requireClientKey(keys));
+  app.use(async (request, _response, next) => {
+    try {
+      if (request.method === 'POST') request.body = await readJsonBody(request, config.bodyLimitBytes);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  });
   app.use(modelsRouter(upstream));
   app.use(responsesRouter(upstream, redactor));
   app.use(notFound());
   app.use(errorHandler(redactor));
-  return app;
+
+  const handle = (request: IncomingMessage, response: ServerResponse): void => {
+    logRequest(logger, request, response);
+    if (request.method === 'POST' && isChatPath(request.url)) void serveChat(request, response);
+    else app(request, response);
+  };
+  return Object.assign(handle, {
+    listen(port: number, ...rest: unknown[]): Server {
+      return createServer(handle).listen(port, ...(rest as [string, () => void]));
+    },
+  }) as AdapterApp;
+}
+
+const CHAT_PATH = '/v1/chat/completions';
+
+/** The chat route as Express would match it: any case, an optional trailing slash, an absolute target. */
+function isChatPath(url: string | undefined): boolean {
+  if (url === undefined) return false;
+  let start = 0;
+  if (url.charCodeAt(0) !== 0x2f /* / */) {
+    const authority = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url);
+    if (!authority) return false;
+    start = authority[0].length;
+  }
+  let end = url.indexOf('?', start);
+  if (end === -1) end = url.length;
+  if (end - start === CHAT_PATH.length + 1 && url.charCodeAt(end - 1) === 0x2f) end--;
+  return end - start === CHAT_PATH.length && url.slice(start, end).toLowerCase() === CHAT_PATH;
 }

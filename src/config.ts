@@ -35,7 +35,8 @@ export interface Config {
   reasoningModels: RegExp;
   reasoningCacheBytes: number;
   reasoningCacheTtlMs: number;
-  bodyLimit: string;
+  /** Largest request body, in bytes (after decompression). */
+  bodyLimitBytes: number;
   /** Longest SSE line or event accepted from the upstream (a longer one ends the stream with an error). */
   streamEventLimitBytes: number;
   /** Model names rewritten before the request goes upstream (a client's hard-coded name to a Responses model). */
@@ -71,8 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reasoningModels: pattern(env, 'REASONING_MODELS', DEFAULT_REASONING_MODELS),
     reasoningCacheBytes: integer(env, 'REASONING_CACHE_MB', 64, 1) * 1024 * 1024,
     reasoningCacheTtlMs: integer(env, 'REASONING_CACHE_TTL_S', 3600, 1) * 1000,
-    bodyLimit: bodyLimit(env.BODY_LIMIT || '25mb'),
-    streamEventLimitBytes: bytes('STREAM_EVENT_LIMIT', env.STREAM_EVENT_LIMIT || '16mb'),
+    bodyLimitBytes: bytes('BODY_LIMIT', env.BODY_LIMIT || '25mb', '100kb or 25mb'),
+    streamEventLimitBytes: bytes('STREAM_EVENT_LIMIT', env.STREAM_EVENT_LIMIT || '16mb', '512kb or 16mb'),
     logLevel: env.LOG_LEVEL || 'info',
     modelAliases: modelAliases(env.MODEL_ALIASES),
     metrics: env.METRICS === undefined ? true : flag(env.METRICS),
@@ -100,19 +101,11 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, minimum
 const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 
 /** A size such as `512kb` or `16mb`, in bytes. */
-function bytes(name: string, raw: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(raw);
+function bytes(name: string, raw: string, examples: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(raw.trim());
   const value = match ? Math.floor(Number(match[1]) * UNITS[(match[2] ?? '').toLowerCase()]!) : 0;
-  if (value < 1) throw new ConfigError(`${name} must be a size such as 512kb or 16mb, got '${raw}'.`);
+  if (value < 1) throw new ConfigError(`${name} must be a size such as ${examples}, got '${raw}'.`);
   return value;
-}
-
-/** A size the body parser understands; it throws a bare TypeError at startup otherwise. */
-function bodyLimit(raw: string): string {
-  if (!/^\d+(\.\d+)?\s*(kb|mb|gb)?$/i.test(raw)) {
-    throw new ConfigError(`BODY_LIMIT must be a size such as 100kb or 25mb, got '${raw}'.`);
-  }
-  return raw;
 }
 
 function baseUrl(raw: string): string {

@@ -1,21 +1,30 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { Redactor } from '../redaction.js';
 import { ApiError, ClientGoneError, InternalError, InvalidRequestError } from '../errors.js';
+import type { Redactor } from '../redaction.js';
+import { sendJson } from './send-json.js';
 
-/** Renders every error in the OpenAI shape, with secrets redacted; never a stack trace. */
+/**
+ * Answers with an error in the OpenAI shape, secrets redacted, never a stack trace; the request's
+ * log line gets the error (an unexpected one with its stack, also redacted).
+ */
+export function renderError(error: unknown, request: IncomingMessage, response: ServerResponse, redactor: Redactor): void {
+  if (error instanceof ClientGoneError || response.destroyed) return;
+  const authorization = request.headers.authorization;
+  const apiError = redactor.error(toApiError(error), authorization);
+  const unexpected = error instanceof Error && !(error instanceof ApiError);
+  response.err = unexpected ? redactor.unexpected(error, authorization) : apiError;
+  if (response.headersSent) {
+    response.end();
+    return;
+  }
+  sendJson(response, apiError.status, apiError.toBody(), apiError.headers);
+}
+
+/** The Express side: every error a route throws. */
 export function errorHandler(redactor: Redactor): ErrorRequestHandler {
-  return function renderError(error, request, response, _next) {
-    if (error instanceof ClientGoneError || response.destroyed) return;
-    const authorization = request.headers.authorization;
-    const httpError = redactor.error(toApiError(error), authorization);
-    // pino-http writes it on the request's one log line; an unexpected error keeps its stack there.
-    const unexpected = error instanceof Error && !(error instanceof ApiError) && httpError.status >= 500;
-    response.err = unexpected ? redactor.unexpected(error, authorization) : httpError;
-    if (response.headersSent) {
-      response.end();
-      return;
-    }
-    response.set(httpError.headers).status(httpError.status).json(httpError.toBody());
+  return function renderRouteError(error, request, response, _next) {
+    renderError(error, request, response, redactor);
   };
 }
 
@@ -27,20 +36,13 @@ export function notFound(): RequestHandler {
 
 function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  const bodyError = error as { type?: string; status?: number; expose?: boolean };
-  // body-parser errors carry a type and status.
-  if (bodyError?.type === 'entity.parse.failed') {
-    return new InvalidRequestError('We could not parse the JSON body of your request. The body must be valid JSON.');
-  }
-  if (bodyError?.type === 'entity.too.large') {
-    return new InvalidRequestError('The request body is too large.', { status: 413, code: 'request_too_large' });
-  }
+  const routerError = error as { status?: number; expose?: boolean };
   // The router's "Failed to decode param" (a malformed %-escape in the path) has no `expose`.
-  if (error instanceof URIError && bodyError.status === 400) {
+  if (error instanceof URIError && routerError.status === 400) {
     return new InvalidRequestError(`${error.message}.`);
   }
-  if (typeof bodyError?.status === 'number' && bodyError.status >= 400 && bodyError.status < 500 && bodyError.expose) {
-    return new InvalidRequestError((error as Error).message, { status: bodyError.status });
+  if (typeof routerError?.status === 'number' && routerError.status >= 400 && routerError.status < 500 && routerError.expose) {
+    return new InvalidRequestError((error as Error).message, { status: routerError.status });
   }
   return new InternalError(error);
 }

@@ -1,8 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino, type Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { ApiError } from '../errors.js';
+
+declare module 'node:http' {
+  interface IncomingMessage {
+    /** The request id: a sane incoming `x-request-id`, or a new one. */
+    id: string;
+    /** A logger whose lines carry this request (made on first use). */
+    log: Logger;
+  }
+  interface ServerResponse {
+    /** The error the request ended with, for its log line. */
+    err?: unknown;
+  }
+}
 
 /** Paths of secrets in anything we log; bodies are never logged at all. */
 export const REDACT_PATHS = [
@@ -16,38 +28,53 @@ export const REDACT_PATHS = [
   'adapterApiKeys',
 ];
 
+/**
+ * The service's logger. Without a destination, lines are written asynchronously (pino's own
+ * buffered destination, flushed on exit), so a busy request path never waits on stdout.
+ */
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
-  return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
+  const options = {
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: { err: serializeError },
+  };
+  return pino(options, (destination as pino.DestinationStream | undefined) ?? pino.destination({ sync: false }));
+}
+
+/** An ApiError is an answer, not a fault: its stack says nothing. Anything else keeps its stack. */
+function serializeError(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error) as Record<string, unknown>;
+  if (error instanceof ApiError && error.fault !== 'adapter') delete serialized.stack;
+  return serialized;
 }
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** One log line per request; the request id is taken from `x-request-id` when sane and echoed back. */
-export function requestLogging(logger: Logger) {
-  return pinoHttp({
-    logger,
-    genReqId(request: IncomingMessage, response: ServerResponse) {
-      const incoming = request.headers['x-request-id'];
-      const id = typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-      response.setHeader('x-request-id', id);
-      return id;
-    },
-    customLogLevel(_request, response, error) {
-      if (error || response.statusCode >= 500) return 'error';
-      if (response.statusCode >= 400) return 'warn';
-      return 'info';
-    },
-    serializers: {
-      // Path only: a query string may carry a key, and headers may carry credentials.
-      req: (request: { id: unknown; method: string; url: string }) => ({
-        id: request.id,
-        method: request.method,
-        path: request.url.split('?')[0],
-      }),
-      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-      // An ApiError is an answer, not a fault: its stack says nothing.
-      err: (error: { raw?: unknown; stack?: string }) => (error.raw instanceof ApiError && error.raw.fault !== 'adapter' ? { ...error, stack: undefined } : error),
-    },
+/**
+ * One log line per request, written when its response closes: id, method, path (never the query,
+ * which may carry a key), status, time, and the error it ended with. 5xx at error, 4xx at warn.
+ * The id comes from a sane `x-request-id` or is new, and is echoed back. Costs one listener and,
+ * only when something logs during the request, one child logger.
+ */
+export function logRequest(logger: Logger, request: IncomingMessage, response: ServerResponse): void {
+  const incoming = request.headers['x-request-id'];
+  const id = typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  response.setHeader('x-request-id', id);
+  const url = request.url ?? '/';
+  const query = url.indexOf('?');
+  const req = { id, method: request.method, path: query === -1 ? url : url.slice(0, query) };
+  const startedAt = Date.now();
+  let child: Logger | undefined;
+  request.id = id;
+  Object.defineProperty(request, 'log', { configurable: true, get: () => (child ??= logger.child({ req })) });
+  response.once('close', () => {
+    const { statusCode: status, err } = response;
+    const failed = err !== undefined || status >= 500;
+    const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+    if (!logger.isLevelEnabled(level)) return;
+    const line: Record<string, unknown> = { req, res: { statusCode: status }, responseTime: Date.now() - startedAt };
+    if (failed) line.err = err ?? new Error(`failed with status code ${status}`);
+    const message = failed ? 'request errored' : response.writableEnded ? 'request completed' : 'request aborted';
+    logger[level](line, message);
   });
 }

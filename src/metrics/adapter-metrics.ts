@@ -98,6 +98,15 @@ export class AdapterMetrics {
     this.requestDuration.observe({ route, mode }, seconds);
   }
 
+  /** Counts a request when its response closes; `route` and `mode` are read then. */
+  countRequestOn(response: ServerResponse, route: string | (() => string), mode: () => RequestMode): void {
+    const startedAt = performance.now();
+    response.once('close', () => {
+      const statusClass = response.writableFinished ? `${Math.floor(response.statusCode / 100)}xx` : 'client_closed';
+      this.requestEnded(typeof route === 'string' ? route : route(), mode(), statusClass, secondsSince(startedAt));
+    });
+  }
+
   /** `fetch` that times each upstream call until its headers arrive. */
   timedFetch(fetch: Fetch): Fetch {
     return async (input, init) => {

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { secondsSince, type AdapterMetrics } from './adapter-metrics.js';
+import type { AdapterMetrics } from './adapter-metrics.js';
 import { EXPOSITION_CONTENT_TYPE } from './registry.js';
 
 /** `GET /metrics` for Prometheus. */
@@ -18,13 +18,11 @@ export function metricsRouter(metrics: AdapterMetrics): Router {
  */
 export function requestMetrics(metrics: AdapterMetrics): RequestHandler {
   return function countRequest(request, response, next) {
-    const startedAt = performance.now();
-    response.on('close', () => {
-      const route = typeof request.route?.path === 'string' ? request.route.path : 'unmatched';
-      const mode = (request.body as { stream?: unknown } | null | undefined)?.stream === true ? 'stream' : 'json';
-      const statusClass = response.writableFinished ? `${Math.floor(response.statusCode / 100)}xx` : 'client_closed';
-      metrics.requestEnded(route, mode, statusClass, secondsSince(startedAt));
-    });
+    metrics.countRequestOn(
+      response,
+      () => (typeof request.route?.path === 'string' ? request.route.path : 'unmatched'),
+      () => ((request.body as { stream?: unknown } | null | undefined)?.stream === true ? 'stream' : 'json'),
+    );
     next();
   };
 }

@@ -1,28 +1,57 @@
-import { Router, type Request, type Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Redactor } from '../redaction.js';
+import { renderError } from '../http/error-handler.js';
+import { readJsonBody } from '../http/read-body.js';
 import { ResponseSink } from '../http/response-sink.js';
+import { sendJson } from '../http/send-json.js';
 import type { AdapterMetrics } from '../metrics/adapter-metrics.js';
 import type { ChatService } from '../serve/chat-service.js';
 import type { ChatPlan } from '../serve/upstream-call.js';
 import { upstreamCallFor } from './call-options.js';
 
-/** `POST /v1/chat/completions`: the body to the pipeline, its answer to the client. */
-export function chatCompletionsRouter(chat: ChatService, metrics: AdapterMetrics): Router {
-  const router = Router();
-  router.post('/v1/chat/completions', async (request: Request, response: Response) => {
-    const call = upstreamCallFor(request, response, String(request.id));
-    const plan = await chat.plan(request.body, call);
-    announceWarnings(request, response, plan);
-    if (plan.translated.context.stream) {
-      await chat.stream(plan, call, new ResponseSink(response), metrics.trackStream(response), request.log);
-      return;
-    }
-    const { completion, headers } = await chat.json(plan, call);
-    response.set(headers).json(completion);
-  });
-  return router;
+export interface ChatRouteDependencies {
+  chat: ChatService;
+  /** Counts requests when set (METRICS on). */
+  metrics: AdapterMetrics | undefined;
+  redactor: Redactor;
+  bodyLimitBytes: number;
+  /** Throws a 401 unless the request bears a client key (when keys are configured). */
+  checkClientKey: ((authorization: string | undefined) => void) | undefined;
 }
 
-function announceWarnings(request: Request, response: Response, plan: ChatPlan): void {
+/**
+ * `POST /v1/chat/completions` on plain node:http, the hot route: no framework, only what it needs
+ * (key check, body, the pipeline, its answer). The request id and log line are already set up.
+ */
+export function chatCompletionsRoute({ chat, metrics, redactor, bodyLimitBytes, checkClientKey }: ChatRouteDependencies) {
+  return async function serveChatCompletion(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let stream = false;
+    // Answered before the body is read (a wrong key, bad JSON): not yet routed, as for any other path.
+    let route = 'unmatched';
+    metrics?.countRequestOn(response, () => route, () => (stream ? 'stream' : 'json'));
+    try {
+      checkClientKey?.(request.headers.authorization);
+      const body = await readJsonBody(request, bodyLimitBytes);
+      route = '/v1/chat/completions';
+      stream = (body as { stream?: unknown } | undefined)?.stream === true;
+      const call = upstreamCallFor(request, response, request.id);
+      const plan = await chat.plan(body, call);
+      announceWarnings(request, response, plan);
+      if (plan.translated.context.stream) {
+        await chat.stream(plan, call, new ResponseSink(response), metrics?.trackStream(response) ?? NO_WATCHER, request.log);
+        return;
+      }
+      const { completion, headers } = await chat.json(plan, call);
+      sendJson(response, 200, completion, headers);
+    } catch (error) {
+      renderError(error, request, response, redactor);
+    }
+  };
+}
+
+const NO_WATCHER = { outputStarted(): void {} };
+
+function announceWarnings(request: IncomingMessage, response: ServerResponse, plan: ChatPlan): void {
   const { warnings } = plan.translated;
   if (warnings.length === 0) return;
   response.setHeader('x-adapter-warnings', warnings.map((warning) => warning.param).join(', '));

@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import type { Express } from 'express';
+import type { AdapterApp } from '../../src/app.js';
 
 export type LogLine = Record<string, any>;
 
@@ -47,7 +47,7 @@ export interface ListeningApp {
   close(): Promise<void>;
 }
 
-export async function listenOnLoopback(app: Express): Promise<ListeningApp> {
+export async function listenOnLoopback(app: AdapterApp): Promise<ListeningApp> {
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', () => resolve());

@@ -2,8 +2,7 @@
  * The whole app in-process against the real fake upstream, with its logs captured, for the HTTP
  * tests. `startHarness(env)` reads the config from `env` exactly as the server does.
  */
-import type { Express } from 'express';
-import { createApp } from '../../src/app.js';
+import { createApp, type AdapterApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/http/logging.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
@@ -11,12 +10,12 @@ import { captureLogs, listenOnLoopback, type ListeningApp, type LogLine } from '
 
 export interface Harness {
   fake: FakeUpstream;
-  app: Express;
+  app: AdapterApp;
   /** Everything logged so far, raw. */
   logText(): string;
   /** Everything logged so far, one object per line. */
   logLines(): LogLine[];
-  /** The per-request line of the request with this id, once pino-http has written it. */
+  /** The per-request line of the request with this id, once it has been written. */
   requestLog(requestId: string): Promise<LogLine>;
   /** All per-request lines, once there are `count` of them. */
   requestLogs(count: number): Promise<LogLine[]>;
@@ -57,7 +56,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   };
 }
 
-/** pino-http writes on the response's `finish`, which can trail the client by a tick. */
+/** The request line is written when the response closes, which can trail the client by a tick. */
 async function eventually(read: () => LogLine[], count: number): Promise<LogLine[]> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const lines = read();

@@ -27,7 +27,7 @@ describe('loadConfig', () => {
       reasoningCacheBytes: 64 * 1024 * 1024,
       reasoningCacheTtlMs: 3_600_000,
       metrics: true,
-      bodyLimit: '25mb',
+      bodyLimitBytes: 25 * 1024 * 1024,
       streamEventLimitBytes: 16 * 1024 * 1024,
       logLevel: 'info',
       modelAliases: new Map(),
@@ -80,7 +80,7 @@ describe('loadConfig', () => {
       reasoningCacheBytes: 8 * 1024 * 1024,
       reasoningCacheTtlMs: 60_000,
       metrics: false,
-      bodyLimit: '1mb',
+      bodyLimitBytes: 1024 * 1024,
       streamEventLimitBytes: 512 * 1024,
       logLevel: 'debug',
       modelAliases: new Map([
@@ -126,8 +126,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
-  it.each(['512', '100kb', '1.5MB', '2 gb'])('accepts BODY_LIMIT=%s', (limit) => {
-    expect(loadConfig({ BODY_LIMIT: limit }).bodyLimit).toBe(limit);
+  it.each([
+    ['512', 512],
+    ['100kb', 100 * 1024],
+    ['1.5MB', 1.5 * 1024 * 1024],
+    ['2 gb', 2 * 1024 ** 3],
+  ])('accepts BODY_LIMIT=%s', (limit, bytes) => {
+    expect(loadConfig({ BODY_LIMIT: limit }).bodyLimitBytes).toBe(bytes);
   });
 
   it('accepts ADAPTER_API_KEYS together with UPSTREAM_API_KEY', () => {

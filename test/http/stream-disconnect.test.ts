@@ -25,7 +25,7 @@ function textEvents(deltas: string[]): Array<Record<string, unknown>> {
   return textStreamEvents(responseObject({ output: [messageItem(deltas.join(''))] }), deltas);
 }
 
-/** Waits for pino-http's line about this request, written when the response closes. */
+/** Waits for the log line of this request, written when the response closes. */
 async function requestLogLine(requestId: string): Promise<Record<string, any>> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const line = harness.logLines().find((candidate) => candidate.req?.id === requestId && candidate.res);

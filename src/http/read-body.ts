@@ -1,0 +1,125 @@
+import type { IncomingMessage } from 'node:http';
+import type { Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { ApiError, InvalidRequestError } from '../errors.js';
+
+/**
+ * Reads a JSON request body within `limit` bytes (after decompression: a small gzip body cannot
+ * inflate past it). Any content type is read as JSON, since hand-written curl loops often omit it.
+ * `content-encoding` gzip, deflate and br are undone; charsets other than UTF-8 are decoded when
+ * they are a UTF; an empty body is `{}` (so the missing fields are named). Errors are the
+ * client's, in the OpenAI shape.
+ */
+export async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+  const declared = Number(request.headers['content-length'] ?? Number.NaN);
+  if (declared > limit) {
+    request.resume();
+    throw tooLarge();
+  }
+  const charset = charsetOf(request.headers['content-type']);
+  const source = decoded(request);
+  const bytes = await collect(source, limit, request);
+  if (bytes.length === 0) return {};
+  return parse(bytes, charset);
+}
+
+function tooLarge(): InvalidRequestError {
+  return new InvalidRequestError('The request body is too large.', { status: 413, code: 'request_too_large' });
+}
+
+function unparsable(): InvalidRequestError {
+  return new InvalidRequestError('We could not parse the JSON body of your request. The body must be valid JSON.');
+}
+
+function decoded(request: IncomingMessage): IncomingMessage | Transform {
+  const encoding = String(request.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
+  let decoder: Transform;
+  switch (encoding) {
+    case 'identity':
+      return request;
+    case 'gzip':
+    case 'x-gzip':
+      decoder = createGunzip();
+      break;
+    case 'deflate':
+      decoder = createInflate();
+      break;
+    case 'br':
+      decoder = createBrotliDecompress();
+      break;
+    default:
+      request.resume();
+      throw new InvalidRequestError(`Unsupported content encoding "${encoding}".`, { status: 415 });
+  }
+  request.pipe(decoder);
+  request.once('error', (error) => decoder.destroy(error));
+  return decoder;
+}
+
+function collect(source: IncomingMessage | Transform, limit: number, request: IncomingMessage): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const fail = (error: ApiError): void => {
+      cleanup();
+      if (source !== request) source.destroy();
+      // The rest of the body is read and dropped, so the connection can serve the next request.
+      request.resume();
+      reject(error);
+    };
+    const onData = (chunk: Buffer): void => {
+      length += chunk.length;
+      if (length > limit) fail(tooLarge());
+      else chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length));
+    };
+    const onError = (error: Error & { code?: string }): void => {
+      // A broken compressed body is the client's; a reset connection leaves nobody to answer.
+      fail(error.code?.startsWith('Z_') ? new InvalidRequestError('The request body could not be decompressed.') : unparsable());
+    };
+    const onAborted = (): void => fail(new InvalidRequestError('The request body was cut off.', { status: 400 }));
+    const cleanup = (): void => {
+      source.off('data', onData);
+      source.off('end', onEnd);
+      source.off('error', onError);
+      request.off('aborted', onAborted);
+    };
+    source.on('data', onData);
+    source.once('end', onEnd);
+    source.once('error', onError);
+    request.once('aborted', onAborted);
+  });
+}
+
+/** The charset of a `content-type`, lower-case; UTF-8 when none is named. */
+function charsetOf(contentType: string | undefined): string {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
+  return match ? match[1]!.toLowerCase() : 'utf-8';
+}
+
+function parse(bytes: Buffer, charset: string): unknown {
+  let text: string;
+  if (charset === 'utf-8' || charset === 'utf8') {
+    text = bytes.toString('utf8');
+  } else if (charset.startsWith('utf-')) {
+    try {
+      text = new TextDecoder(charset).decode(bytes);
+    } catch {
+      throw new InvalidRequestError(`Unsupported charset "${charset.toUpperCase()}".`, { status: 415 });
+    }
+  } else {
+    throw new InvalidRequestError(`Unsupported charset "${charset.toUpperCase()}".`, { status: 415 });
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // Only an object or an array is a JSON body (a bare string or number is not).
+  const first = /\S/.exec(text)?.[0];
+  if (first !== '{' && first !== '[') throw unparsable();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw unparsable();
+  }
+}
