@@ -50,7 +50,10 @@ export async function callChatCompletions(options: ChatCallOptions): Promise<Ans
     if (stream.error) side.error = stream.error;
     return side;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, ...) is on its cause.
+    const cause = (error as { cause?: { code?: unknown } }).cause;
+    const reason = typeof cause?.code === 'string' ? ` (${cause.code})` : '';
+    const message = `${error instanceof Error ? error.message : String(error)}${reason}`;
     return { status: 0, body: null, latencyMs: elapsed(), error: { status: 0, code: transportCode(error), message } };
   }
 }

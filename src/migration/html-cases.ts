@@ -35,12 +35,17 @@ function structuredText(side: SideFacts): string {
   return side.structuredOutput.valid ? 'valid' : `invalid: ${side.structuredOutput.errors.join('; ')}`;
 }
 
+function toolCallsLabel(record: ComparisonRecord): string {
+  if (!record.toolCalls.divergent) return 'Tool calls';
+  return record.toolCalls.namesEqual ? 'Tool calls: arguments differ' : 'Tool calls: names differ';
+}
+
 function factsTable(record: ComparisonRecord): Markup {
   const rows: Array<[string, (side: SideFacts) => string, boolean]> = [
     ['HTTP status', (side) => (side.status === 0 ? 'no answer' : String(side.status)), record.errors.divergent],
     ['Error', (side) => (side.error ? `${side.error.code ?? 'error'}: ${side.error.message}` : '–'), record.errors.divergent],
     ['Finish reason', (side) => side.finishReasons.map((reason) => reason ?? 'none').join(', ') || '–', record.finishReason.divergent],
-    ['Tool calls', toolCallsText, record.toolCalls.divergent],
+    [toolCallsLabel(record), toolCallsText, record.toolCalls.divergent],
     ['Structured output', structuredText, record.structuredOutput.divergent],
     ['Refusal', (side) => (side.refusal ? 'refused' : 'no'), record.refusal.divergent],
     ['Tokens (prompt / completion / total)', usageText, false],

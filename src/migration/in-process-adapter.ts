@@ -20,7 +20,7 @@ export async function startInProcessAdapter(responsesUrl: string, responsesKey: 
     UPSTREAM_API_KEY: responsesKey ?? '',
     ADAPTER_API_KEYS: '',
     METRICS: 'off',
-    LOG_LEVEL: env.ADAPTER_LOG_LEVEL ?? 'silent',
+    LOG_LEVEL: 'silent',
   });
   const server = createApp({ config }).listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
