@@ -34,6 +34,8 @@ export interface ReplaySummary {
   features: Record<Feature, FeatureSummary>;
   /** Requests the Responses path failed while the Chat path answered them. */
   responsesOnlyErrors: number;
+  /** Requests that neither path answered for a server reason (no connection, timeout, 5xx). */
+  unansweredOnBoth: number;
   paths: { chat: PathSummary; responses: PathSummary };
   /** Content similarity over the pairs where content was compared. */
   similarity: Distribution | null;
@@ -87,6 +89,11 @@ function pathSummary(sides: SideFacts[]): PathSummary {
   };
 }
 
+/** No answer for want of a server: no HTTP answer at all, or a 5xx. A 4xx is an answer about the request. */
+function serverFailure(side: SideFacts): boolean {
+  return side.error !== null && (side.error.status === 0 || side.error.status >= 500);
+}
+
 export function summarise(records: ComparisonRecord[]): ReplaySummary {
   const featureSummaries = Object.fromEntries(features.map((feature) => [feature, featureSummary(records, feature)])) as Record<
     Feature,
@@ -94,6 +101,7 @@ export function summarise(records: ComparisonRecord[]): ReplaySummary {
   >;
   const divergentRequests = records.filter((record) => record.divergences.length > 0).length;
   const responsesOnlyErrors = records.filter((record) => record.responses.error !== null && record.chat.error === null).length;
+  const unansweredOnBoth = records.filter((record) => serverFailure(record.chat) && serverFailure(record.responses)).length;
   const similarity = distributionOf(records.filter((record) => record.content.applicable).map((record) => record.content.similarity));
   return {
     requests: records.length,
@@ -101,12 +109,14 @@ export function summarise(records: ComparisonRecord[]): ReplaySummary {
     divergence: { divergent: divergentRequests, applicable: records.length, rate: ratio(divergentRequests, records.length) },
     features: featureSummaries,
     responsesOnlyErrors,
+    unansweredOnBoth,
     paths: { chat: pathSummary(records.map((record) => record.chat)), responses: pathSummary(records.map((record) => record.responses)) },
     similarity,
     verdict: verdictOf({
       requests: records.length,
       divergentRequests,
       responsesOnlyErrors,
+      unansweredOnBoth,
       divergentByFeature: Object.fromEntries(features.map((feature) => [feature, featureSummaries[feature].divergent])) as Record<Feature, number>,
       meanSimilarity: similarity?.mean ?? null,
     }),

@@ -13,6 +13,8 @@ export interface VerdictInput {
   divergentRequests: number;
   /** Requests the Responses path failed while the Chat path answered them. */
   responsesOnlyErrors: number;
+  /** Requests neither path answered for want of a server (no connection, timeout, 5xx): nothing was compared. */
+  unansweredOnBoth: number;
   divergentByFeature: Record<Feature, number>;
   meanSimilarity: number | null;
 }
@@ -35,15 +37,21 @@ function plural(count: number, singular: string, pluralForm = `${singular}s`): s
 }
 
 export function verdictOf(input: VerdictInput): Verdict {
-  const { requests, divergentRequests, responsesOnlyErrors } = input;
+  const { requests, divergentRequests, responsesOnlyErrors, unansweredOnBoth } = input;
   if (requests === 0) return { kind: 'not_ready', headline: 'Not ready: nothing was compared', detail: 'The input had no requests to replay.' };
-  const errorRate = responsesOnlyErrors / requests;
+  // Both paths failing the same way for a server reason says nothing about the switch: such a
+  // replay is not evidence of safety, so those requests count against the verdict too.
+  const errorRate = (responsesOnlyErrors + unansweredOnBoth) / requests;
   if (errorRate >= notReadyErrorRate) {
-    return {
-      kind: 'not_ready',
-      headline: `Not ready: ${percentText(errorRate)} errors`,
-      detail: `${responsesOnlyErrors} of ${plural(requests, 'request')} failed on the Responses path while Chat Completions answered them.`,
-    };
+    const parts = [
+      responsesOnlyErrors > 0 || unansweredOnBoth === 0
+        ? `${responsesOnlyErrors} of ${plural(requests, 'request')} failed on the Responses path while Chat Completions answered them.`
+        : '',
+      unansweredOnBoth > 0
+        ? `${unansweredOnBoth} of ${plural(requests, 'request')} got no answer from either path (connection, timeout or server errors), so they could not be compared.`
+        : '',
+    ];
+    return { kind: 'not_ready', headline: `Not ready: ${percentText(errorRate)} errors`, detail: parts.filter((part) => part !== '').join(' ') };
   }
   if (divergentRequests > 0) {
     const parts = (Object.entries(input.divergentByFeature) as Array<[Feature, number]>)

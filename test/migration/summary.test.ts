@@ -33,6 +33,21 @@ describe('summarise: the verdict', () => {
     expect(summary.responsesOnlyErrors).toBe(1);
   });
 
+  it('Not ready, never Safe, when neither path could be reached', () => {
+    const down = { status: 0, body: null, latencyMs: 1, error: { status: 0, code: 'connection_error', message: 'fetch failed (ECONNREFUSED)' } };
+    const unreachable = compareAnswers(plainRequest, down, down);
+    expect(unreachable.divergences).toEqual([]);
+    const summary = summarise([unreachable, same()]);
+    expect(summary.unansweredOnBoth).toBe(1);
+    expect(summary.verdict).toEqual({
+      kind: 'not_ready',
+      headline: 'Not ready: 50% errors',
+      detail: '1 of 2 requests got no answer from either path (connection, timeout or server errors), so they could not be compared.',
+    });
+    // The same 400 on both paths is an answer about the request, and the same on both.
+    expect(summarise([compareAnswers(plainRequest, failed(400, 'invalid_value'), failed(400, 'invalid_value'))]).verdict.kind).toBe('safe');
+  });
+
   it('counts divergent and applicable pairs per feature', () => {
     const summary = summarise([same(), different(), broken()]);
     expect(summary.features.content).toEqual({ divergent: 1, applicable: 2, rate: 0.5 });
