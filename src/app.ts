@@ -17,11 +17,12 @@ import { modelsRouter } from './routes/models.js';
 import { responsesRouter } from './routes/responses.js';
 import { ChatService } from './serve/chat-service.js';
 import { MemoryStore } from './state/memory-store.js';
-import { UpstreamClient, type Fetch } from './upstream/client.js';
+import { PassthroughClient } from './upstream/passthrough-client.js';
+import { ResponsesClient } from './upstream/responses-client.js';
+import { UpstreamTransport } from './upstream/transport.js';
 
 export interface AppDependencies {
   config: Config;
-  fetch?: Fetch;
   logger?: Logger;
 }
 
@@ -29,23 +30,24 @@ export interface AppDependencies {
 export interface AdapterApp extends RequestListener {
   listen(port: number, host?: string, onListening?: () => void): Server;
   listen(port: number, onListening?: () => void): Server;
+  /** Closes the upstream connections (once the servers are closed). */
+  close(): Promise<void>;
 }
 
 /**
  * The whole service; tests run it in-process against a fake upstream. The chat route is served on
  * plain node:http (it is the hot path); everything else goes through Express.
  */
-export function createApp({ config, fetch = globalThis.fetch, logger = createLogger(config.logLevel) }: AppDependencies): AdapterApp {
+export function createApp({ config, logger = createLogger(config.logLevel) }: AppDependencies): AdapterApp {
   const metrics = new AdapterMetrics();
   const redactor = new Redactor([config.upstreamApiKey, ...config.adapterApiKeys]);
-  const upstream = new UpstreamClient({
-    redactor,
+  const transport = new UpstreamTransport({
     baseUrl: config.upstreamBaseUrl,
-    apiKey: config.upstreamApiKey,
-    fetch: metrics.timedFetch(fetch),
     timeoutMs: config.upstreamTimeoutMs,
     retries: config.upstreamRetries,
   });
+  const upstream = new ResponsesClient(transport, config.upstreamApiKey, (status, startedAt) => metrics.upstreamAnswered(status, startedAt));
+  const passthrough = new PassthroughClient(transport, config.upstreamApiKey, redactor);
   const continuity = new ReasoningContinuity(
     new MemoryStore(config.reasoningCacheBytes, config.reasoningCacheTtlMs, sizeOfReasoning),
     config.reasoningModels,
@@ -86,8 +88,10 @@ export function createApp({ config, fetch = globalThis.fetch, logger = createLog
       next(error);
     }
   });
-  app.use(modelsRouter(upstream));
-  app.use(responsesRouter(upstream, redactor));
+  app.use(modelsRouter(passthrough));
+  app.use(
+    responsesRouter(passthrough, { redactor, idleTimeoutMs: config.streamIdleTimeoutMs }),
+  );
   app.use(notFound());
   app.use(errorHandler(redactor));
 
@@ -100,6 +104,7 @@ export function createApp({ config, fetch = globalThis.fetch, logger = createLog
     listen(port: number, ...rest: unknown[]): Server {
       return createServer(handle).listen(port, ...(rest as [string, () => void]));
     },
+    close: () => transport.close(),
   }) as AdapterApp;
 }
 

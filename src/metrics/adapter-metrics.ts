@@ -1,7 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { ApiError, UPSTREAM_FAULT_CODES } from '../errors.js';
 import type { TranslatedRequest } from '../translate/request.js';
-import type { Fetch } from '../upstream/client.js';
 import { Counter, Gauge, Histogram, Registry } from './registry.js';
 
 /** From a fast upstream answer to a long reasoning run. */
@@ -107,14 +106,9 @@ export class AdapterMetrics {
     });
   }
 
-  /** `fetch` that times each upstream call until its headers arrive. */
-  timedFetch(fetch: Fetch): Fetch {
-    return async (input, init) => {
-      const startedAt = performance.now();
-      const reply = await fetch(input, init);
-      this.upstreamDuration.observe({ status: String(reply.status) }, secondsSince(startedAt));
-      return reply;
-    };
+  /** An upstream call started at `startedAt` (`performance.now()`) has its headers. */
+  upstreamAnswered(status: number, startedAt: number): void {
+    this.upstreamDuration.observe({ status: String(status) }, secondsSince(startedAt));
   }
 
   /** Counts the dropped or adjusted parameters and the emulated features of a request. */

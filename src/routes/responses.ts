@@ -1,11 +1,10 @@
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { Router, type Request, type Response } from 'express';
 import { InvalidRequestError } from '../errors.js';
 import type { Redactor } from '../redaction.js';
-import type { UpstreamClient } from '../upstream/client.js';
+import { forwardEventStream } from '../http/forward-stream.js';
+import type { PassthroughClient } from '../upstream/passthrough-client.js';
 import { upstreamCallFor } from './call-options.js';
+import { pathSegment } from './path-segment.js';
 
 /** Query parameters the API defines for each call; anything else the client adds stays here. */
 const RETRIEVE_QUERY = new Set(['include[]', 'include', 'stream', 'starting_after', 'include_obfuscation']);
@@ -24,10 +23,16 @@ interface Forwarded {
  * The Responses API passed through untouched, so one base URL serves Chat and Responses clients:
  * bodies, statuses and event streams go both ways as they are; only auth follows the adapter's rules.
  */
-export function responsesRouter(upstream: UpstreamClient, redactor: Redactor): Router {
+export interface PassthroughSettings {
+  redactor: Redactor;
+  /** A passed-through stream with no event bytes for this long is cut (comments do not count). */
+  idleTimeoutMs: number;
+}
+
+export function responsesRouter(upstream: PassthroughClient, settings: PassthroughSettings): Router {
   const router = Router();
   const forward = (forwarded: (request: Request) => Forwarded) => (request: Request, response: Response) =>
-    pass(upstream, redactor, forwarded(request), request, response);
+    pass(upstream, settings, forwarded(request), request, response);
 
   router.post(
     '/v1/responses',
@@ -53,14 +58,14 @@ export function responsesRouter(upstream: UpstreamClient, redactor: Redactor): R
   return router;
 }
 
-async function pass(upstream: UpstreamClient, redactor: Redactor, forwarded: Forwarded, request: Request, response: Response): Promise<void> {
-  const call = upstreamCallFor(request, response, String(request.id));
+async function pass(upstream: PassthroughClient, settings: PassthroughSettings, forwarded: Forwarded, request: Request, response: Response): Promise<void> {
+  const call = upstreamCallFor(request, response, request.id);
   const allowed = forwarded.query ?? new Set<string>();
   const query = [...clientQuery(request)].filter(([name]) => allowed.has(name));
   const reply = await upstream.forward(
-    forwarded.method,
-    forwarded.path,
     {
+      method: forwarded.method,
+      path: forwarded.path,
       body: forwarded.withBody ? request.body : undefined,
       query,
       accept: forwarded.stream ? 'text/event-stream' : 'application/json',
@@ -70,34 +75,16 @@ async function pass(upstream: UpstreamClient, redactor: Redactor, forwarded: For
   response.status(reply.status);
   // setHeader, not set(): Express would add a charset to the upstream's content type.
   for (const [name, value] of Object.entries(reply.headers)) response.setHeader(name, value);
-  if (reply.body instanceof Uint8Array) {
+  if (Buffer.isBuffer(reply.body)) {
     response.end(reply.body);
     return;
   }
   response.setHeader('cache-control', 'no-cache');
   response.setHeader('x-accel-buffering', 'no');
   response.flushHeaders();
-  try {
-    // pipeline waits for `drain` when the client reads slowly, and cancels the upstream body when it leaves.
-    await pipeline(Readable.fromWeb(reply.body as NodeReadableStream<Uint8Array>), redacting(redactor, call.authorization), response);
-  } catch (error) {
-    // Already destroyed by pipeline: the client sees the stream break off, as it would upstream.
-    if (!call.presence.gone) request.log.warn({ err: error }, 'upstream event stream broke off');
-  }
-}
-
-/** An event's error may quote a key: scrubbed on the way, holding back only what could begin one. */
-function redacting(redactor: Redactor, authorization: string | undefined): Transform {
-  const scrub = redactor.stream(authorization);
-  return new Transform({
-    transform(piece: Buffer, _encoding, done) {
-      const out = scrub.push(piece);
-      done(null, out.length > 0 ? out : undefined);
-    },
-    flush(done) {
-      const rest = scrub.end();
-      done(null, rest.length > 0 ? rest : undefined);
-    },
+  await forwardEventStream(reply.body, response, settings.redactor.stream(call.authorization), {
+    idleTimeoutMs: settings.idleTimeoutMs,
+    log: request.log,
   });
 }
 
@@ -110,10 +97,7 @@ function clientQuery(request: Request): URLSearchParams {
 /** The response id as one encoded path segment. */
 function responseSegment(request: Request): string {
   const id = String(request.params.id);
-  // URL parsing resolves `.` and `..` even when sent as %2E, and a decoded `/` adds a segment:
-  // either would reach another upstream path.
-  if (id === '' || id === '.' || id === '..' || id.includes('/')) {
-    throw new InvalidRequestError(`Response with id '${id}' not found.`, { status: 404 });
-  }
-  return encodeURIComponent(id);
+  const segment = pathSegment(id);
+  if (segment === undefined) throw new InvalidRequestError(`Response with id '${id}' not found.`, { status: 404 });
+  return segment;
 }

@@ -20,7 +20,7 @@ import { createStreamState, finish, step, type StreamEnd, type StreamState } fro
 import type { ResponseTranslationOptions } from '../translate/chat-envelope.js';
 import type { ChatCompletionChunk } from '../types/chat.js';
 import type { RawUpstreamEvent, UpstreamResponse } from '../types/responses-upstream.js';
-import type { BodyConsumer, BodyControl } from '../upstream/body.js';
+import type { BodyConsumer, BodyControl } from '../upstream/call.js';
 import { CallScope, type UpstreamCall } from '../upstream/call.js';
 import { EventStreamReader, type EventStreamListener } from '../upstream/event-stream.js';
 import type { ChunkSink } from './chunk-sink.js';

@@ -3,7 +3,7 @@ import type { TranslatedRequest } from '../translate/request.js';
 import { inChatTerms } from '../translate/upstream-param.js';
 import type { ResponsesRequest } from '../types/responses.js';
 import type { UpstreamResponse } from '../types/responses-upstream.js';
-import type { BodyConsumer, BodyControl } from '../upstream/body.js';
+import type { BodyConsumer, BodyControl } from '../upstream/call.js';
 import type { UpstreamCall } from '../upstream/call.js';
 
 export interface JsonReply {

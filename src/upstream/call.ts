@@ -1,11 +1,7 @@
-/** What an upstream call knows of the client request it serves. */
+/** What an upstream call knows of the client request it serves, and how it hears that the client left. */
+import type { Presence } from './transport.js';
 
-/** Tells an upstream call when the client has gone, so the call can stop at once. */
-export interface Presence {
-  readonly gone: boolean;
-  /** Called once, when the client goes; not called when it has already gone (check `gone`). */
-  onGone(listener: () => void): void;
-}
+export type { BodyConsumer, BodyControl, Presence } from './transport.js';
 
 export interface UpstreamCall {
   /** The client's Authorization header, used when no upstream key is configured. */
@@ -50,4 +46,20 @@ export class CallScope implements Presence {
   of(call: UpstreamCall): UpstreamCall {
     return { ...call, presence: this };
   }
+}
+
+/**
+ * The headers of an upstream request: the operator's key when there is one, otherwise the
+ * client's own Authorization with its organization and project. Nothing else of the client's
+ * request goes upstream.
+ */
+export function upstreamHeaders(apiKey: string | undefined, call: UpstreamCall, accept: string): Record<string, string> {
+  const headers: Record<string, string> = { accept, 'x-client-request-id': call.requestId };
+  if (apiKey) {
+    headers.authorization = `Bearer ${apiKey}`;
+  } else {
+    if (call.authorization) headers.authorization = call.authorization;
+    Object.assign(headers, call.forwardedHeaders);
+  }
+  return headers;
 }

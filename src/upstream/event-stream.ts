@@ -195,3 +195,29 @@ function parseEvent(data: string, eventType: string | undefined): RawUpstreamEve
   if (typeof parsed.type !== 'string' && eventType) parsed.type = eventType;
   return parsed;
 }
+
+/**
+ * Whether SSE bytes carry anything but comments and blank lines, without keeping any of them:
+ * the idle watch of a stream passed on as it is (its lines may be of any length).
+ */
+export class SseProgress {
+  private atLineStart = true;
+  private inComment = false;
+  /** When bytes of an event (not of a comment) last arrived: `performance.now()`. */
+  lastProgressAt = performance.now();
+
+  push(chunk: Buffer): void {
+    let progressed = false;
+    let start = 0;
+    while (start < chunk.length) {
+      let end = chunk.indexOf(LF, start);
+      if (end === -1) end = chunk.length;
+      if (this.atLineStart && end > start) this.inComment = chunk[start] === COLON;
+      if (!this.inComment && end > start && !(end - start === 1 && chunk[start] === CR)) progressed = true;
+      this.atLineStart = end < chunk.length;
+      start = end + 1;
+    }
+    if (progressed) this.lastProgressAt = performance.now();
+  }
+}
+

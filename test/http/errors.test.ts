@@ -225,14 +225,14 @@ describe('upstream errors', () => {
     expect(harness.fake.requests).toHaveLength(1);
   });
 
-  it('retries a reset connection when UPSTREAM_RETRIES allows', async () => {
-    await restart({ UPSTREAM_RETRIES: '1' });
-    harness.fake.enqueue({ kind: 'destroy' }, { kind: 'json', body: responseObject({ output: [messageItem('Second try.')] }) });
+  it('never sends a POST again that the upstream received and then reset, whatever UPSTREAM_RETRIES allows', async () => {
+    await restart({ UPSTREAM_RETRIES: '3' });
+    harness.fake.enqueue({ kind: 'destroy' }, { kind: 'json', body: responseObject({ output: [messageItem('Billed twice.')] }) });
 
-    const response = await post(chatRequest()).expect(200);
+    const response = await post(chatRequest()).expect(502);
 
-    expect(response.body.choices[0].message.content).toBe('Second try.');
-    expect(harness.fake.requests).toHaveLength(2);
+    expect(response.body.error).toMatchObject({ type: 'server_error', code: 'upstream_unreachable' });
+    expect(harness.fake.requests).toHaveLength(1);
   });
 
   it('answers 504 when the upstream is slower than UPSTREAM_TIMEOUT_MS', async () => {

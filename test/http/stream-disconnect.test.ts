@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Fetch } from '../../src/upstream/client.js';
+import { startScriptedUpstream } from '../reliability/scripted-upstream.js';
 import { messageItem, responseObject, textStreamEvents } from '../helpers/fake-upstream.js';
 import {
   contentOf,
@@ -90,33 +90,6 @@ describe('client disconnect', () => {
 });
 
 describe('backpressure', () => {
-  /** Counts the upstream body bytes the adapter has pulled; reads one chunk per pull, no read-ahead. */
-  function countingFetch(): { fetch: Fetch; bytesRead: () => number } {
-    let bytesRead = 0;
-    const wrapped: Fetch = async (input, init) => {
-      const reply = await fetch(input, init);
-      if (!reply.body) return reply;
-      const reader = reply.body.getReader();
-      const body = new ReadableStream<Uint8Array>(
-        {
-          async pull(controller) {
-            const { done, value } = await reader.read();
-            if (done) {
-              controller.close();
-              return;
-            }
-            bytesRead += value.byteLength;
-            controller.enqueue(value);
-          },
-          cancel: (reason) => reader.cancel(reason),
-        },
-        { highWaterMark: 0 },
-      );
-      return new Response(body, { status: reply.status, headers: reply.headers });
-    };
-    return { fetch: wrapped, bytesRead: () => bytesRead };
-  }
-
   /** Resolves once `read()` has not grown for `quietMs`. */
   async function settled(read: () => number, quietMs: number): Promise<number> {
     let last = -1;
@@ -128,8 +101,6 @@ describe('backpressure', () => {
   }
 
   it('stops reading the upstream while the client does not read, then delivers every byte', async () => {
-    const counter = countingFetch();
-    harness = await startStreamHarness({ fetch: counter.fetch });
     const deltas = Array.from({ length: 384 }, (_, index) => `${String(index).padStart(4, '0')}${'x'.repeat(64 * 1024)}`);
     // Only deltas: the closing events that repeat the whole text would just make the test slower.
     const finished = responseObject({ output: [] });
@@ -139,11 +110,22 @@ describe('backpressure', () => {
       ...deltas.map((delta) => ({ type: 'response.output_text.delta', item_id: 'msg_large', output_index: 0, content_index: 0, delta, logprobs: [] })),
       { type: 'response.completed', response: finished },
     ];
-    const sseText = events
-      .map((event, index) => `event: ${String(event.type)}\ndata: ${JSON.stringify({ ...event, sequence_number: index })}\n\n`)
-      .join('');
-    const upstreamBytes = Buffer.byteLength(sseText);
-    harness.fake.enqueue({ kind: 'sse-text', text: sseText, chunkSize: 64 * 1024 });
+    const sseText = Buffer.from(
+      events.map((event, index) => `event: ${String(event.type)}\ndata: ${JSON.stringify({ ...event, sequence_number: index })}\n\n`).join(''),
+    );
+    // An upstream that writes only as fast as the adapter takes its bytes, and counts them.
+    let bytesTaken = 0;
+    const upstream = await startScriptedUpstream(async ({ response }) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      for (let start = 0; start < sseText.length; start += 64 * 1024) {
+        const piece = sseText.subarray(start, start + 64 * 1024);
+        const flowing = response.write(piece);
+        bytesTaken += piece.length;
+        if (!flowing) await new Promise((resolve) => response.once('drain', resolve));
+      }
+      response.end();
+    });
+    harness = await startStreamHarness({ upstreamUrl: upstream.url });
 
     const client = await new Promise<IncomingMessage>((resolve, reject) => {
       const body = JSON.stringify(streamRequest());
@@ -151,16 +133,17 @@ describe('backpressure', () => {
       outgoing.on('response', resolve).on('error', reject).end(body);
     });
     // Not reading: the response stays paused until a listener is attached.
-    const readWhilePaused = await settled(counter.bytesRead, 300);
+    const takenWhilePaused = await settled(() => bytesTaken, 300);
 
-    expect(readWhilePaused).toBeGreaterThan(0);
-    expect(readWhilePaused).toBeLessThan(upstreamBytes / 2);
+    expect(takenWhilePaused).toBeGreaterThan(0);
+    expect(takenWhilePaused).toBeLessThan(sseText.length / 2);
 
     const received: Buffer[] = [];
     for await (const chunk of client) received.push(chunk as Buffer);
     const text = Buffer.concat(received).toString('utf8');
     expect(contentOf(streamChunks(text))).toBe(deltas.join(''));
     expect(dataFrames(text).at(-1)).toBe('[DONE]');
-    expect(counter.bytesRead()).toBe(upstreamBytes);
+    expect(bytesTaken).toBe(sseText.length);
+    await upstream.close();
   });
 });

@@ -5,7 +5,6 @@
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/http/logging.js';
-import type { Fetch } from '../../src/upstream/client.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { captureLogs, listenOnLoopback, type LogLine } from '../helpers/listening-app.js';
 import { startForEachTest } from '../helpers/per-test.js';
@@ -21,18 +20,17 @@ export interface StreamHarness {
 
 export interface StreamHarnessOptions {
   env?: Record<string, string>;
-  /** Wraps the fetch the app uses to reach the upstream (to observe what it reads). */
-  fetch?: Fetch;
+  /** Another upstream than the harness's fake (which is still started). */
+  upstreamUrl?: string;
 }
 
 export async function startStreamHarness(options: StreamHarnessOptions = {}): Promise<StreamHarness> {
   const fake = await startFakeUpstream();
   const logs = captureLogs();
-  const config = loadConfig({ UPSTREAM_BASE_URL: fake.url, UPSTREAM_RETRIES: '0', ...options.env });
+  const config = loadConfig({ UPSTREAM_BASE_URL: options.upstreamUrl ?? fake.url, UPSTREAM_RETRIES: '0', ...options.env });
   const app = createApp({
     config,
     logger: createLogger('debug', logs.destination),
-    ...(options.fetch && { fetch: options.fetch }),
   });
   const listening = await listenOnLoopback(app);
 
@@ -42,6 +40,7 @@ export async function startStreamHarness(options: StreamHarnessOptions = {}): Pr
     logLines: logs.lines,
     async close() {
       await listening.close();
+      await app.close();
       await fake.close();
     },
   };
