@@ -15,7 +15,8 @@ import { chatCompletionsRoute } from './routes/chat-completions.js';
 import { healthRouter } from './routes/health.js';
 import { modelsRouter } from './routes/models.js';
 import { responsesRouter } from './routes/responses.js';
-import { ChatService } from './serve/chat-service.js';
+import { translateRouter } from './routes/translate.js';
+import { ChatService, chatTranslationFrom } from './serve/chat-service.js';
 import { MemoryStore } from './state/memory-store.js';
 import { PassthroughClient } from './upstream/passthrough-client.js';
 import { ResponsesClient } from './upstream/responses-client.js';
@@ -53,16 +54,15 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     config.reasoningModels,
     config.reasoningContinuity,
   );
+  const translation = chatTranslationFrom(config);
   const chat = new ChatService(upstream, continuity, metrics, redactor, {
-    translation: { strictParams: config.strictParams, reasoningSummary: config.reasoningSummary },
+    ...translation,
     answer: { reasoningContent: config.reasoningContent, reasoningField: config.reasoningField },
     stream: {
       idleTimeoutMs: config.streamIdleTimeoutMs,
       heartbeatMs: config.streamHeartbeatMs,
       maxEventBytes: config.streamEventLimitBytes,
     },
-    modelAliases: config.modelAliases,
-    maxChoices: config.maxChoices,
   });
   const keys = config.adapterApiKeys.length > 0 ? config.adapterApiKeys : undefined;
   const serveChat = chatCompletionsRoute({
@@ -88,6 +88,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
       next(error);
     }
   });
+  app.use(translateRouter(translation, continuity));
   app.use(modelsRouter(passthrough));
   app.use(
     responsesRouter(passthrough, { redactor, idleTimeoutMs: config.streamIdleTimeoutMs }),
