@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { replayCommand, replayUsage, type CommandIo } from './migration/replay-command.js';
 import { translateCommand } from './migration/translate-command.js';
 
-type Io = CommandIo & { stdin?: AsyncIterable<Buffer | string> };
+type Io = CommandIo & { stdin?: AsyncIterable<Buffer | string> | Iterable<Buffer | string> };
 type Command = (argv: string[], io: Io) => Promise<number>;
 
 const commands: Record<string, { run: Command; summary: string }> = {

@@ -16,7 +16,7 @@ MAX_CHOICES, REASONING_MODELS, REASONING_SUMMARY).
 Exit codes: 0 the request would be sent, 1 it would be refused, 2 unreadable input.
 `;
 
-export async function translateCommand(argv: string[], io: CommandIo & { stdin?: AsyncIterable<Buffer | string> }): Promise<number> {
+export async function translateCommand(argv: string[], io: CommandIo & { stdin?: AsyncIterable<Buffer | string> | Iterable<Buffer | string> }): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout.write(translateUsage);
     return 0;
@@ -49,7 +49,7 @@ export async function translateCommand(argv: string[], io: CommandIo & { stdin?:
   return result.ok ? 0 : 1;
 }
 
-async function readAll(stdin: AsyncIterable<Buffer | string> | undefined): Promise<string> {
+async function readAll(stdin: AsyncIterable<Buffer | string> | Iterable<Buffer | string> | undefined): Promise<string> {
   if (stdin === undefined) throw new Error('no standard input');
   let text = '';
   for await (const piece of stdin) text += typeof piece === 'string' ? piece : piece.toString('utf8');
