@@ -44,6 +44,19 @@ export interface Config {
   logLevel: string;
   /** Serve Prometheus metrics on `GET /metrics` (METRICS=off removes the route). */
   metrics: boolean;
+  /** Record incoming Chat requests as JSON lines (migration testing); undefined: off. */
+  captureFile: string | undefined;
+  /** The share of requests captured, 0 to 1. */
+  captureSample: number;
+  /** `content`: the words of a conversation blanked, its shape kept. */
+  captureRedact: 'none' | 'content';
+  captureMaxBytes: number;
+  /** Shadow mode: also send sampled Chat requests to this Chat Completions upstream and compare. */
+  shadowChatBaseUrl: string | undefined;
+  shadowChatApiKey: string | undefined;
+  shadowSample: number;
+  shadowConcurrency: number;
+  shadowFile: string;
 }
 
 export class ConfigError extends Error {}
@@ -77,6 +90,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     modelAliases: modelAliases(env.MODEL_ALIASES),
     metrics: env.METRICS === undefined ? true : flag(env.METRICS),
+    captureFile: env.CAPTURE_FILE || undefined,
+    captureSample: share(env, 'CAPTURE_SAMPLE', 1),
+    captureRedact: captureRedact(env.CAPTURE_REDACT),
+    captureMaxBytes: integer(env, 'CAPTURE_MAX_MB', 100, 1) * 1024 * 1024,
+    shadowChatBaseUrl: env.SHADOW_CHAT_BASE_URL ? baseUrl(env.SHADOW_CHAT_BASE_URL, 'SHADOW_CHAT_BASE_URL') : undefined,
+    shadowChatApiKey: env.SHADOW_CHAT_API_KEY || undefined,
+    shadowSample: share(env, 'SHADOW_SAMPLE', 0.1),
+    shadowConcurrency: integer(env, 'SHADOW_CONCURRENCY', 4, 1),
+    shadowFile: env.SHADOW_FILE || 'shadow.jsonl',
   };
   if (config.adapterApiKeys.length > 0 && !config.upstreamApiKey) {
     throw new ConfigError('ADAPTER_API_KEYS needs UPSTREAM_API_KEY: client keys must never be forwarded upstream.');
@@ -108,21 +130,37 @@ function bytes(name: string, raw: string, examples: string): number {
   return value;
 }
 
-function baseUrl(raw: string): string {
+function baseUrl(raw: string, name = 'UPSTREAM_BASE_URL'): string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`UPSTREAM_BASE_URL is not a URL: '${raw}'.`);
+    throw new ConfigError(`${name} is not a URL: '${raw}'.`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError('UPSTREAM_BASE_URL must be http or https.');
+    throw new ConfigError(`${name} must be http or https.`);
   }
-  // fetch refuses URLs with credentials, and the URL is logged at startup.
+  // Credentials in a URL end up in logs; the URL is logged at startup.
   if (url.username !== '' || url.password !== '') {
-    throw new ConfigError('UPSTREAM_BASE_URL must not contain credentials; set UPSTREAM_API_KEY instead.');
+    const key = name === 'UPSTREAM_BASE_URL' ? 'UPSTREAM_API_KEY' : 'SHADOW_CHAT_API_KEY';
+    throw new ConfigError(`${name} must not contain credentials; set ${key} instead.`);
   }
   return url.toString().replace(/\/+$/, '');
+}
+
+/** A share such as 0.05: a number from 0 to 1. */
+function share(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new ConfigError(`${name} must be a number from 0 to 1, got '${raw}'.`);
+  return value;
+}
+
+function captureRedact(raw: string | undefined): Config['captureRedact'] {
+  if (raw === undefined || raw === '' || raw === 'none') return 'none';
+  if (raw === 'content') return raw;
+  throw new ConfigError(`CAPTURE_REDACT must be none or content, got '${raw}'.`);
 }
 
 function pattern(env: NodeJS.ProcessEnv, name: string, fallback: RegExp): RegExp {
