@@ -14,11 +14,14 @@ import { Redactor } from './redaction.js';
 import { chatCompletionsRoute } from './routes/chat-completions.js';
 import { healthRouter } from './routes/health.js';
 import { modelsRouter } from './routes/models.js';
+import { passthroughRouter } from './routes/passthrough.js';
 import { responsesRouter } from './routes/responses.js';
+import { RouteFence } from './routes/route-fence.js';
 import { ChatService } from './serve/chat-service.js';
 import { MemoryStore } from './state/memory-store.js';
 import { PassthroughClient } from './upstream/passthrough-client.js';
 import { ResponsesClient } from './upstream/responses-client.js';
+import { StreamedPassthrough } from './upstream/streamed-passthrough.js';
 import { UpstreamTransport } from './upstream/transport.js';
 
 export interface AppDependencies {
@@ -80,6 +83,14 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
   // Before the client-key check: scrapers need no key. Scrapes themselves are not counted.
   if (config.metrics) app.use(metricsRouter(metrics), requestMetrics(metrics));
   if (keys) app.use(requireClientKey(keys));
+  app.use(
+    passthroughRouter({
+      upstream: new StreamedPassthrough(transport, config.upstreamApiKey, redactor),
+      fence: new RouteFence(config.passthroughRoutes, config.passthroughDeny),
+      redactor,
+      idleTimeoutMs: config.streamIdleTimeoutMs,
+    }),
+  );
   app.use(async (request, _response, next) => {
     try {
       if (request.method === 'POST') request.body = await readJsonBody(request, config.bodyLimitBytes);

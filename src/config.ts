@@ -1,3 +1,4 @@
+import { passthroughDeny, passthroughRoutes, type RoutePrefixes } from './config-access.js';
 import type { ReasoningField } from './translate/chat-envelope.js';
 
 /** Models that reason by default: o-series, gpt-5 (not its chat variants), codex, gpt-oss. */
@@ -44,6 +45,10 @@ export interface Config {
   logLevel: string;
   /** Serve Prometheus metrics on `GET /metrics` (METRICS=off removes the route). */
   metrics: boolean;
+  /** Routes forwarded upstream besides the chat route: `all`, or only those under these prefixes (none when empty). */
+  passthroughRoutes: 'all' | RoutePrefixes;
+  /** Prefixes never forwarded, whatever `passthroughRoutes` says. */
+  passthroughDeny: RoutePrefixes;
 }
 
 export class ConfigError extends Error {}
@@ -77,6 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     modelAliases: modelAliases(env.MODEL_ALIASES),
     metrics: env.METRICS === undefined ? true : flag(env.METRICS),
+    passthroughRoutes: passthroughRoutes(env.PASSTHROUGH_ROUTES),
+    passthroughDeny: passthroughDeny(env.PASSTHROUGH_DENY),
   };
   if (config.adapterApiKeys.length > 0 && !config.upstreamApiKey) {
     throw new ConfigError('ADAPTER_API_KEYS needs UPSTREAM_API_KEY: client keys must never be forwarded upstream.');

@@ -31,6 +31,8 @@ describe('loadConfig', () => {
       streamEventLimitBytes: 16 * 1024 * 1024,
       logLevel: 'info',
       modelAliases: new Map(),
+      passthroughRoutes: 'all',
+      passthroughDeny: [],
     });
   });
 
@@ -59,6 +61,8 @@ describe('loadConfig', () => {
       STREAM_EVENT_LIMIT: '512kb',
       LOG_LEVEL: 'debug',
       MODEL_ALIASES: 'gpt-4o=gpt-5.2, gpt-4 = gpt-5-pro,',
+      PASSTHROUGH_ROUTES: '/v1/embeddings, /v1/Vector_Stores/',
+      PASSTHROUGH_DENY: '/v1/files',
     });
     expect(config).toEqual({
       port: 9000,
@@ -87,6 +91,8 @@ describe('loadConfig', () => {
         ['gpt-4o', 'gpt-5.2'],
         ['gpt-4', 'gpt-5-pro'],
       ]),
+      passthroughRoutes: [['embeddings'], ['vector_stores']],
+      passthroughDeny: [['files']],
     });
   });
 

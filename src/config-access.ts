@@ -1,0 +1,38 @@
+/**
+ * The variables that say who may reach what (issue 11): the fence around the routes forwarded
+ * upstream. Read by `loadConfig`; each bad value is a ConfigError naming the variable.
+ */
+import { ConfigError } from './config.js';
+
+/** Route prefixes, each as its path segments after `/v1`, lower-case: `/v1/vector_stores` is `['vector_stores']`. */
+export type RoutePrefixes = readonly (readonly string[])[];
+
+/** PASSTHROUGH_ROUTES: `all` (the default), `none`, or comma-separated prefixes such as `/v1/embeddings,/v1/files`. */
+export function passthroughRoutes(raw: string | undefined): 'all' | RoutePrefixes {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'all') return 'all';
+  if (value === 'none') return [];
+  return prefixes('PASSTHROUGH_ROUTES', value);
+}
+
+/** PASSTHROUGH_DENY: comma-separated prefixes refused even when PASSTHROUGH_ROUTES allows them. */
+export function passthroughDeny(raw: string | undefined): RoutePrefixes {
+  return prefixes('PASSTHROUGH_DENY', raw ?? '');
+}
+
+function prefixes(name: string, raw: string): RoutePrefixes {
+  return list(raw).map((entry) => {
+    const segments = entry.replace(/\/+$/, '').split('/');
+    // '', 'v1', then at least one segment of its own.
+    const valid = segments.length > 2 && segments[0] === '' && segments[1] === 'v1' && segments.slice(2).every((segment) => /^[\w.:-]+$/.test(segment) && !/^\.\.?$/.test(segment));
+    if (!valid) throw new ConfigError(`${name} entries must be path prefixes such as /v1/embeddings or /v1/files, got '${entry}'.`);
+    return segments.slice(2).map((segment) => segment.toLowerCase());
+  });
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
