@@ -99,7 +99,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
       next(error);
     }
   });
-  app.use(modelsRouter(passthrough));
+  app.use(modelsRouter(passthrough, { aliases: config.modelAliases }));
   app.use(
     responsesRouter(passthrough, { redactor, idleTimeoutMs: config.streamIdleTimeoutMs }),
   );
