@@ -19,6 +19,7 @@ import { responsesRouter } from './routes/responses.js';
 import { RouteFence } from './routes/route-fence.js';
 import { ChatService } from './serve/chat-service.js';
 import { MemoryStore } from './state/memory-store.js';
+import { ConcurrencyLimit } from './upstream/concurrency.js';
 import { PassthroughClient } from './upstream/passthrough-client.js';
 import { ResponsesClient } from './upstream/responses-client.js';
 import { StreamedPassthrough } from './upstream/streamed-passthrough.js';
@@ -48,7 +49,9 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     baseUrl: config.upstreamBaseUrl,
     timeoutMs: config.upstreamTimeoutMs,
     retries: config.upstreamRetries,
+    connections: config.maxConcurrentUpstream,
   });
+  const slots = new ConcurrencyLimit(config.maxConcurrentUpstream);
   const upstream = new ResponsesClient(transport, config.upstreamApiKey, (status, startedAt) => metrics.upstreamAnswered(status, startedAt));
   const passthrough = new PassthroughClient(transport, config.upstreamApiKey, redactor);
   const continuity = new ReasoningContinuity(
@@ -74,6 +77,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     redactor,
     bodyLimitBytes: config.bodyLimitBytes,
     checkClientKey: keys && clientKeyCheck(keys),
+    upstreamSlots: slots,
   });
 
   const app = express();
@@ -87,6 +91,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     passthroughRouter({
       upstream: new StreamedPassthrough(transport, config.upstreamApiKey, redactor),
       fence: new RouteFence(config.passthroughRoutes, config.passthroughDeny),
+      slots,
       redactor,
       idleTimeoutMs: config.streamIdleTimeoutMs,
     }),
@@ -99,9 +104,9 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
       next(error);
     }
   });
-  app.use(modelsRouter(passthrough, { aliases: config.modelAliases }));
+  app.use(modelsRouter(passthrough, { aliases: config.modelAliases, slots }));
   app.use(
-    responsesRouter(passthrough, { redactor, idleTimeoutMs: config.streamIdleTimeoutMs }),
+    responsesRouter(passthrough, { redactor, idleTimeoutMs: config.streamIdleTimeoutMs, slots }),
   );
   app.use(notFound());
   app.use(errorHandler(redactor));

@@ -49,6 +49,8 @@ export interface Config {
   passthroughRoutes: 'all' | RoutePrefixes;
   /** Prefixes never forwarded, whatever `passthroughRoutes` says. */
   passthroughDeny: RoutePrefixes;
+  /** Upstream calls in flight at once (each choice of `n` is one); past it a 429. Also the upstream pool's size. */
+  maxConcurrentUpstream: number;
 }
 
 export class ConfigError extends Error {}
@@ -84,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: env.METRICS === undefined ? true : flag(env.METRICS),
     passthroughRoutes: passthroughRoutes(env.PASSTHROUGH_ROUTES),
     passthroughDeny: passthroughDeny(env.PASSTHROUGH_DENY),
+    maxConcurrentUpstream: integer(env, 'MAX_CONCURRENT_UPSTREAM', 256, 1),
   };
   if (config.adapterApiKeys.length > 0 && !config.upstreamApiKey) {
     throw new ConfigError('ADAPTER_API_KEYS needs UPSTREAM_API_KEY: client keys must never be forwarded upstream.');

@@ -1,19 +1,23 @@
 import { Router, type Request, type Response } from 'express';
 import { InvalidRequestError } from '../errors.js';
+import type { ConcurrencyLimit } from '../upstream/concurrency.js';
 import type { PassthroughClient } from '../upstream/passthrough-client.js';
 import { upstreamCallFor } from './call-options.js';
 import { listWithAliases, modelAsAlias } from './model-list-aliases.js';
 import { pathSegment } from './path-segment.js';
+import { holdUpstreamSlots } from './upstream-slots.js';
 
 export interface ModelsRouteSettings {
   /** MODEL_ALIASES: listed as models, and answered for by their targets. */
   aliases: ReadonlyMap<string, string>;
+  slots: ConcurrencyLimit;
 }
 
 /** `GET /v1/models` and `GET /v1/models/{id}`, forwarded as they are, with the aliases added. */
 export function modelsRouter(upstream: PassthroughClient, settings: ModelsRouteSettings): Router {
   const router = Router();
   const forward = async (path: string, request: Request, response: Response, rewrite?: (text: string) => string | undefined) => {
+    holdUpstreamSlots(settings.slots, response);
     const reply = await upstream.forward({ method: 'GET', path, accept: 'application/json' }, upstreamCallFor(request, response, request.id));
     if (!Buffer.isBuffer(reply.body)) {
       reply.body.cancel();

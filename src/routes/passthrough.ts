@@ -4,14 +4,17 @@ import { clientUpload } from '../http/client-upload.js';
 import { forwardBody } from '../http/forward-body.js';
 import { forwardEventStream } from '../http/forward-stream.js';
 import type { Redactor } from '../redaction.js';
+import type { ConcurrencyLimit } from '../upstream/concurrency.js';
 import type { StreamedForward, StreamedPassthrough } from '../upstream/streamed-passthrough.js';
 import { upstreamCallFor } from './call-options.js';
 import { forwardedTarget, upstreamPath } from './forwarded-target.js';
 import type { RouteFence } from './route-fence.js';
+import { holdUpstreamSlots } from './upstream-slots.js';
 
 export interface PassthroughRouteSettings {
   upstream: StreamedPassthrough;
   fence: RouteFence;
+  slots: ConcurrencyLimit;
   redactor: Redactor;
   /** A body from the upstream with no bytes (an event stream: no event bytes) for this long is cut. */
   idleTimeoutMs: number;
@@ -39,6 +42,7 @@ export function passthroughRouter(settings: PassthroughRouteSettings): Router {
     if (route[0] === 'responses' || (route[0] === 'models' && request.method === 'GET')) return next();
     const path = upstreamPath(target);
     if (path === undefined) return refuse(request, response, next);
+    holdUpstreamSlots(settings.slots, response);
     await pass(settings, request, response, path);
   });
   return router;

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       modelAliases: new Map(),
       passthroughRoutes: 'all',
       passthroughDeny: [],
+      maxConcurrentUpstream: 256,
     });
   });
 
@@ -63,6 +64,7 @@ describe('loadConfig', () => {
       MODEL_ALIASES: 'gpt-4o=gpt-5.2, gpt-4 = gpt-5-pro,',
       PASSTHROUGH_ROUTES: '/v1/embeddings, /v1/Vector_Stores/',
       PASSTHROUGH_DENY: '/v1/files',
+      MAX_CONCURRENT_UPSTREAM: '32',
     });
     expect(config).toEqual({
       port: 9000,
@@ -93,6 +95,7 @@ describe('loadConfig', () => {
       ]),
       passthroughRoutes: [['embeddings'], ['vector_stores']],
       passthroughDeny: [['files']],
+      maxConcurrentUpstream: 32,
     });
   });
 
