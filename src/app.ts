@@ -3,6 +3,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { clientKeyCheck, requireClientKey } from './http/auth.js';
+import { corsHandler } from './http/cors.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { createLogger, logRequest } from './http/logging.js';
 import { readJsonBody } from './http/read-body.js';
@@ -79,6 +80,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     checkClientKey: keys && clientKeyCheck(keys),
     upstreamSlots: slots,
   });
+  const cors = corsHandler(config.corsOrigins);
 
   const app = express();
   app.disable('x-powered-by');
@@ -113,6 +115,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     logRequest(logger, request, response);
+    if (cors !== undefined && cors(request, response)) return;
     if (request.method === 'POST' && isChatPath(request.url)) void serveChat(request, response);
     else app(request, response);
   };

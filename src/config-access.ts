@@ -1,11 +1,33 @@
 /**
- * The variables that say who may reach what (issue 11): the fence around the routes forwarded
- * upstream. Read by `loadConfig`; each bad value is a ConfigError naming the variable.
+ * The variables that say who may reach what (issue 11): the browser origins allowed (CORS), and the
+ * fence around the routes forwarded upstream. Read by `loadConfig`; each bad value is a
+ * ConfigError naming the variable.
  */
 import { ConfigError } from './config.js';
 
 /** Route prefixes, each as its path segments after `/v1`, lower-case: `/v1/vector_stores` is `['vector_stores']`. */
 export type RoutePrefixes = readonly (readonly string[])[];
+
+/** CORS_ORIGINS: `*`, or comma-separated origins such as `https://chat.example.com,http://localhost:5173`. Empty: no CORS. */
+export function corsOrigins(raw: string | undefined): '*' | string[] {
+  const entries = list(raw);
+  if (entries.length === 1 && entries[0] === '*') return '*';
+  return entries.map((entry) => {
+    let origin: string | undefined;
+    try {
+      const url = new URL(entry);
+      const bare = url.username === '' && url.password === '' && url.pathname === '/' && url.search === '' && url.hash === '' && !entry.endsWith('#') && !entry.endsWith('?');
+      // As browsers send it: lower-case, no default port, IDN hosts in punycode.
+      if ((url.protocol === 'http:' || url.protocol === 'https:') && bare) origin = url.origin;
+    } catch {
+      origin = undefined;
+    }
+    if (origin === undefined) {
+      throw new ConfigError(`CORS_ORIGINS must be * or origins such as https://chat.example.com (scheme, host and port only), got '${entry}'.`);
+    }
+    return origin;
+  });
+}
 
 /** PASSTHROUGH_ROUTES: `all` (the default), `none`, or comma-separated prefixes such as `/v1/embeddings,/v1/files`. */
 export function passthroughRoutes(raw: string | undefined): 'all' | RoutePrefixes {

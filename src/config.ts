@@ -1,4 +1,4 @@
-import { passthroughDeny, passthroughRoutes, type RoutePrefixes } from './config-access.js';
+import { corsOrigins, passthroughDeny, passthroughRoutes, type RoutePrefixes } from './config-access.js';
 import type { ReasoningField } from './translate/chat-envelope.js';
 
 /** Models that reason by default: o-series, gpt-5 (not its chat variants), codex, gpt-oss. */
@@ -49,6 +49,8 @@ export interface Config {
   passthroughRoutes: 'all' | RoutePrefixes;
   /** Prefixes never forwarded, whatever `passthroughRoutes` says. */
   passthroughDeny: RoutePrefixes;
+  /** Browser origins answered with CORS headers: `*` for any, none when empty. */
+  corsOrigins: '*' | string[];
   /** Upstream calls in flight at once (each choice of `n` is one); past it a 429. Also the upstream pool's size. */
   maxConcurrentUpstream: number;
 }
@@ -86,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: env.METRICS === undefined ? true : flag(env.METRICS),
     passthroughRoutes: passthroughRoutes(env.PASSTHROUGH_ROUTES),
     passthroughDeny: passthroughDeny(env.PASSTHROUGH_DENY),
+    corsOrigins: corsOrigins(env.CORS_ORIGINS),
     maxConcurrentUpstream: integer(env, 'MAX_CONCURRENT_UPSTREAM', 256, 1),
   };
   if (config.adapterApiKeys.length > 0 && !config.upstreamApiKey) {

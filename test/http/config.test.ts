@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       modelAliases: new Map(),
       passthroughRoutes: 'all',
       passthroughDeny: [],
+      corsOrigins: [],
       maxConcurrentUpstream: 256,
     });
   });
@@ -64,6 +65,7 @@ describe('loadConfig', () => {
       MODEL_ALIASES: 'gpt-4o=gpt-5.2, gpt-4 = gpt-5-pro,',
       PASSTHROUGH_ROUTES: '/v1/embeddings, /v1/Vector_Stores/',
       PASSTHROUGH_DENY: '/v1/files',
+      CORS_ORIGINS: 'https://Chat.Example.com, http://localhost:5173/',
       MAX_CONCURRENT_UPSTREAM: '32',
     });
     expect(config).toEqual({
@@ -95,6 +97,7 @@ describe('loadConfig', () => {
       ]),
       passthroughRoutes: [['embeddings'], ['vector_stores']],
       passthroughDeny: [['files']],
+      corsOrigins: ['https://chat.example.com', 'http://localhost:5173'],
       maxConcurrentUpstream: 32,
     });
   });
