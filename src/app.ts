@@ -53,6 +53,9 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     connections: config.maxConcurrentUpstream,
   });
   const slots = new ConcurrencyLimit(config.maxConcurrentUpstream);
+  if (config.adapterAuth === 'none' && config.upstreamApiKey) {
+    logger.warn('ADAPTER_AUTH=none: clients are served without a key, on UPSTREAM_API_KEY. Anyone who can reach this port uses it.');
+  }
   const upstream = new ResponsesClient(transport, config.upstreamApiKey, (status, startedAt) => metrics.upstreamAnswered(status, startedAt));
   const passthrough = new PassthroughClient(transport, config.upstreamApiKey, redactor);
   const continuity = new ReasoningContinuity(

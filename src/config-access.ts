@@ -1,12 +1,38 @@
 /**
- * The variables that say who may reach what (issue 11): the browser origins allowed (CORS), and the
- * fence around the routes forwarded upstream. Read by `loadConfig`; each bad value is a
- * ConfigError naming the variable.
+ * The variables that say who may reach what (issue 11): the client auth mode (closed by default),
+ * the browser origins allowed (CORS), and the fence around the routes forwarded upstream. Read by
+ * `loadConfig`; each bad value is a ConfigError naming the variable.
  */
 import { ConfigError } from './config.js';
 
+/** `keys`: clients need a key whenever the operator's upstream key would serve them. `none`: open on purpose. */
+export type AdapterAuth = 'keys' | 'none';
+
 /** Route prefixes, each as its path segments after `/v1`, lower-case: `/v1/vector_stores` is `['vector_stores']`. */
 export type RoutePrefixes = readonly (readonly string[])[];
+
+export function adapterAuth(raw: string | undefined): AdapterAuth {
+  if (raw === undefined || raw === '' || raw === 'keys') return 'keys';
+  if (raw === 'none') return raw;
+  throw new ConfigError(`ADAPTER_AUTH must be keys or none, got '${raw}'.`);
+}
+
+/**
+ * Closed by default: the operator's upstream key is never served to clients that present no key,
+ * unless the operator says so (ADAPTER_AUTH=none). Without an upstream key each client's own key
+ * goes upstream, which checks it.
+ */
+export function checkAdapterAuth(auth: AdapterAuth, upstreamApiKey: string | undefined, adapterApiKeys: readonly string[]): void {
+  if (auth === 'none' && adapterApiKeys.length > 0) {
+    throw new ConfigError('ADAPTER_AUTH=none contradicts ADAPTER_API_KEYS: unset one of them.');
+  }
+  if (auth === 'keys' && upstreamApiKey !== undefined && adapterApiKeys.length === 0) {
+    throw new ConfigError(
+      'UPSTREAM_API_KEY is set but ADAPTER_API_KEYS is not, so anyone who reaches the adapter would use the upstream key. ' +
+        'Set ADAPTER_API_KEYS=<client-key>[,<client-key>…] (the keys clients must present), or ADAPTER_AUTH=none to run open on purpose.',
+    );
+  }
+}
 
 /** CORS_ORIGINS: `*`, or comma-separated origins such as `https://chat.example.com,http://localhost:5173`. Empty: no CORS. */
 export function corsOrigins(raw: string | undefined): '*' | string[] {

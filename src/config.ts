@@ -1,4 +1,4 @@
-import { corsOrigins, passthroughDeny, passthroughRoutes, type RoutePrefixes } from './config-access.js';
+import { adapterAuth, checkAdapterAuth, corsOrigins, passthroughDeny, passthroughRoutes, type AdapterAuth, type RoutePrefixes } from './config-access.js';
 import type { ReasoningField } from './translate/chat-envelope.js';
 
 /** Models that reason by default: o-series, gpt-5 (not its chat variants), codex, gpt-oss. */
@@ -45,6 +45,8 @@ export interface Config {
   logLevel: string;
   /** Serve Prometheus metrics on `GET /metrics` (METRICS=off removes the route). */
   metrics: boolean;
+  /** `keys` (default): refuse to start with an upstream key and no client keys. `none`: serve clients without keys on purpose. */
+  adapterAuth: AdapterAuth;
   /** Routes forwarded upstream besides the chat route: `all`, or only those under these prefixes (none when empty). */
   passthroughRoutes: 'all' | RoutePrefixes;
   /** Prefixes never forwarded, whatever `passthroughRoutes` says. */
@@ -86,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     modelAliases: modelAliases(env.MODEL_ALIASES),
     metrics: env.METRICS === undefined ? true : flag(env.METRICS),
+    adapterAuth: adapterAuth(env.ADAPTER_AUTH),
     passthroughRoutes: passthroughRoutes(env.PASSTHROUGH_ROUTES),
     passthroughDeny: passthroughDeny(env.PASSTHROUGH_DENY),
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
@@ -94,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.adapterApiKeys.length > 0 && !config.upstreamApiKey) {
     throw new ConfigError('ADAPTER_API_KEYS needs UPSTREAM_API_KEY: client keys must never be forwarded upstream.');
   }
+  checkAdapterAuth(config.adapterAuth, config.upstreamApiKey, config.adapterApiKeys);
   return config;
 }
 
