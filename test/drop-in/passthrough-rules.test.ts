@@ -250,3 +250,17 @@ describe('headers passed back', () => {
     expect(answer.headers['set-cookie']).toBeUndefined();
   });
 });
+
+describe('metrics', () => {
+  it('count a passed-through request under one route label, never by its path', async () => {
+    await start();
+    await raw(adapter.port, { path: '/v1/files/file-secret-id-42/content' });
+    // A request is counted when its answer closes, which can trail the client by a tick.
+    let text = '';
+    for (let attempt = 0; attempt < 50 && !text.includes('/v1/*path'); attempt++) {
+      text = (await raw(adapter.port, { path: '/metrics' })).body.toString();
+    }
+    expect(text).toMatch(/chat_adapter_requests_total\{[^}]*route="\/v1\/\*path"[^}]*\} 1/);
+    expect(text).not.toContain('file-secret-id-42');
+  });
+});
