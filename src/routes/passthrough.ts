@@ -35,8 +35,8 @@ export function passthroughRouter(settings: PassthroughRouteSettings): Router {
     const target = METHODS.has(request.method) ? forwardedTarget(request.url) : undefined;
     if (target === undefined) return next();
     const route = target.segments.map((segment) => segment?.toLowerCase());
-    // The chat route is the adapter itself: never fenced, never forwarded.
-    if (route[0] === 'chat' && route[1] === 'completions') return next();
+    // The chat route and /v1/adapter/* (the dry run) are the adapter itself: never fenced, never forwarded.
+    if ((route[0] === 'chat' && route[1] === 'completions') || route[0] === 'adapter') return next();
     if (!settings.fence.allows(target.segments)) return refuse(request, response, next);
     // The adapter's own forwarding routes, with their own rules.
     if (route[0] === 'responses' || (route[0] === 'models' && request.method === 'GET')) return next();

@@ -78,6 +78,18 @@ describe('the upstream path and query', () => {
   });
 });
 
+describe('the adapter’s own namespace', () => {
+  it.each([
+    ['POST', '/v1/adapter/translate'],
+    ['GET', '/v1/adapter/anything'],
+    ['POST', '/v1/Adapter/translate'],
+  ])('%s %s is never forwarded upstream, whatever the fence', async (method, path) => {
+    await start({ PASSTHROUGH_ROUTES: '/v1/adapter' });
+    await raw(adapter.port, { method, path, headers: { 'content-type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
+    expect(upstream.requests).toEqual([]);
+  });
+});
+
 describe('the fence (PASSTHROUGH_ROUTES, PASSTHROUGH_DENY)', () => {
   async function statuses(paths: string[]): Promise<Record<string, number>> {
     const seen: Record<string, number> = {};
