@@ -31,6 +31,8 @@ export async function startAdapter(cpu: number, upstreamPort: number, logFile: s
       HOST: '127.0.0.1',
       UPSTREAM_BASE_URL: `http://127.0.0.1:${upstreamPort}/v1`,
       UPSTREAM_API_KEY: 'sk-bench',
+      // The bench's clients present no adapter key: the adapter is open on purpose, on loopback.
+      ADAPTER_AUTH: 'none',
       // No per-request log lines.
       LOG_LEVEL: 'warn',
       // A failed upstream call is counted as an error, not hidden by a retry.

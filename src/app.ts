@@ -3,6 +3,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { clientKeyCheck, requireClientKey } from './http/auth.js';
+import { corsHandler } from './http/cors.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { createLogger, logRequest } from './http/logging.js';
 import { readJsonBody } from './http/read-body.js';
@@ -14,12 +15,16 @@ import { Redactor } from './redaction.js';
 import { chatCompletionsRoute } from './routes/chat-completions.js';
 import { healthRouter } from './routes/health.js';
 import { modelsRouter } from './routes/models.js';
+import { passthroughRouter } from './routes/passthrough.js';
 import { responsesRouter } from './routes/responses.js';
+import { RouteFence } from './routes/route-fence.js';
 import { translateRouter } from './routes/translate.js';
 import { ChatService, chatTranslationFrom } from './serve/chat-service.js';
 import { MemoryStore } from './state/memory-store.js';
+import { ConcurrencyLimit } from './upstream/concurrency.js';
 import { PassthroughClient } from './upstream/passthrough-client.js';
 import { ResponsesClient } from './upstream/responses-client.js';
+import { StreamedPassthrough } from './upstream/streamed-passthrough.js';
 import { UpstreamTransport } from './upstream/transport.js';
 
 export interface AppDependencies {
@@ -46,7 +51,12 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     baseUrl: config.upstreamBaseUrl,
     timeoutMs: config.upstreamTimeoutMs,
     retries: config.upstreamRetries,
+    connections: config.maxConcurrentUpstream,
   });
+  const slots = new ConcurrencyLimit(config.maxConcurrentUpstream);
+  if (config.adapterAuth === 'none' && config.upstreamApiKey) {
+    logger.warn('ADAPTER_AUTH=none: clients are served without a key, on UPSTREAM_API_KEY. Anyone who can reach this port uses it.');
+  }
   const upstream = new ResponsesClient(transport, config.upstreamApiKey, (status, startedAt) => metrics.upstreamAnswered(status, startedAt));
   const passthrough = new PassthroughClient(transport, config.upstreamApiKey, redactor);
   const continuity = new ReasoningContinuity(
@@ -71,7 +81,9 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     redactor,
     bodyLimitBytes: config.bodyLimitBytes,
     checkClientKey: keys && clientKeyCheck(keys),
+    upstreamSlots: slots,
   });
+  const cors = corsHandler(config.corsOrigins);
 
   const app = express();
   app.disable('x-powered-by');
@@ -80,6 +92,15 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
   // Before the client-key check: scrapers need no key. Scrapes themselves are not counted.
   if (config.metrics) app.use(metricsRouter(metrics), requestMetrics(metrics));
   if (keys) app.use(requireClientKey(keys));
+  app.use(
+    passthroughRouter({
+      upstream: new StreamedPassthrough(transport, config.upstreamApiKey, redactor),
+      fence: new RouteFence(config.passthroughRoutes, config.passthroughDeny),
+      slots,
+      redactor,
+      idleTimeoutMs: config.streamIdleTimeoutMs,
+    }),
+  );
   app.use(async (request, _response, next) => {
     try {
       if (request.method === 'POST') request.body = await readJsonBody(request, config.bodyLimitBytes);
@@ -89,15 +110,16 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     }
   });
   app.use(translateRouter(translation, continuity));
-  app.use(modelsRouter(passthrough));
+  app.use(modelsRouter(passthrough, { aliases: config.modelAliases, slots }));
   app.use(
-    responsesRouter(passthrough, { redactor, idleTimeoutMs: config.streamIdleTimeoutMs }),
+    responsesRouter(passthrough, { redactor, idleTimeoutMs: config.streamIdleTimeoutMs, slots }),
   );
   app.use(notFound());
   app.use(errorHandler(redactor));
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     logRequest(logger, request, response);
+    if (cors !== undefined && cors(request, response)) return;
     if (request.method === 'POST' && isChatPath(request.url)) void serveChat(request, response);
     else app(request, response);
   };

@@ -1,3 +1,4 @@
+import { adapterAuth, checkAdapterAuth, corsOrigins, passthroughDeny, passthroughRoutes, type AdapterAuth, type RoutePrefixes } from './config-access.js';
 import type { ReasoningField } from './translate/chat-envelope.js';
 
 /** Models that reason by default: o-series, gpt-5 (not its chat variants), codex, gpt-oss. */
@@ -57,6 +58,16 @@ export interface Config {
   shadowSample: number;
   shadowConcurrency: number;
   shadowFile: string;
+  /** `keys` (default): refuse to start with an upstream key and no client keys. `none`: serve clients without keys on purpose. */
+  adapterAuth: AdapterAuth;
+  /** Routes forwarded upstream besides the chat route: `all`, or only those under these prefixes (none when empty). */
+  passthroughRoutes: 'all' | RoutePrefixes;
+  /** Prefixes never forwarded, whatever `passthroughRoutes` says. */
+  passthroughDeny: RoutePrefixes;
+  /** Browser origins answered with CORS headers: `*` for any, none when empty. */
+  corsOrigins: '*' | string[];
+  /** Upstream calls in flight at once (each choice of `n` is one); past it a 429. Also the upstream pool's size. */
+  maxConcurrentUpstream: number;
 }
 
 export class ConfigError extends Error {}
@@ -99,10 +110,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shadowSample: share(env, 'SHADOW_SAMPLE', 0.1),
     shadowConcurrency: integer(env, 'SHADOW_CONCURRENCY', 4, 1),
     shadowFile: env.SHADOW_FILE || 'shadow.jsonl',
+    adapterAuth: adapterAuth(env.ADAPTER_AUTH),
+    passthroughRoutes: passthroughRoutes(env.PASSTHROUGH_ROUTES),
+    passthroughDeny: passthroughDeny(env.PASSTHROUGH_DENY),
+    corsOrigins: corsOrigins(env.CORS_ORIGINS),
+    maxConcurrentUpstream: integer(env, 'MAX_CONCURRENT_UPSTREAM', 256, 1),
   };
   if (config.adapterApiKeys.length > 0 && !config.upstreamApiKey) {
     throw new ConfigError('ADAPTER_API_KEYS needs UPSTREAM_API_KEY: client keys must never be forwarded upstream.');
   }
+  checkAdapterAuth(config.adapterAuth, config.upstreamApiKey, config.adapterApiKeys);
   return config;
 }
 

@@ -42,6 +42,8 @@ export type AdapterCode =
   | 'request_timeout'
   | 'unknown_url'
   | 'client_closed'
+  /** MAX_CONCURRENT_UPSTREAM reached: a 429 before any upstream call. */
+  | 'adapter_concurrency_limit'
   | 'internal_error';
 
 interface ErrorFields {

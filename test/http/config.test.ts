@@ -40,6 +40,11 @@ describe('loadConfig', () => {
       streamEventLimitBytes: 16 * 1024 * 1024,
       logLevel: 'info',
       modelAliases: new Map(),
+      adapterAuth: 'keys',
+      passthroughRoutes: 'all',
+      passthroughDeny: [],
+      corsOrigins: [],
+      maxConcurrentUpstream: 256,
     });
   });
 
@@ -77,6 +82,11 @@ describe('loadConfig', () => {
       STREAM_EVENT_LIMIT: '512kb',
       LOG_LEVEL: 'debug',
       MODEL_ALIASES: 'gpt-4o=gpt-5.2, gpt-4 = gpt-5-pro,',
+      ADAPTER_AUTH: 'keys',
+      PASSTHROUGH_ROUTES: '/v1/embeddings, /v1/Vector_Stores/',
+      PASSTHROUGH_DENY: '/v1/files',
+      CORS_ORIGINS: 'https://Chat.Example.com, http://localhost:5173/',
+      MAX_CONCURRENT_UPSTREAM: '32',
     });
     expect(config).toEqual({
       port: 9000,
@@ -114,6 +124,11 @@ describe('loadConfig', () => {
         ['gpt-4o', 'gpt-5.2'],
         ['gpt-4', 'gpt-5-pro'],
       ]),
+      adapterAuth: 'keys',
+      passthroughRoutes: [['embeddings'], ['vector_stores']],
+      passthroughDeny: [['files']],
+      corsOrigins: ['https://chat.example.com', 'http://localhost:5173'],
+      maxConcurrentUpstream: 32,
     });
   });
 
