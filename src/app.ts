@@ -20,6 +20,7 @@ import { responsesRouter } from './routes/responses.js';
 import { RouteFence } from './routes/route-fence.js';
 import { translateRouter } from './routes/translate.js';
 import { ChatService, chatTranslationFrom } from './serve/chat-service.js';
+import { migrationObservers } from './migration/observers.js';
 import { MemoryStore } from './state/memory-store.js';
 import { ConcurrencyLimit } from './upstream/concurrency.js';
 import { PassthroughClient } from './upstream/passthrough-client.js';
@@ -46,7 +47,8 @@ export interface AdapterApp extends RequestListener {
  */
 export function createApp({ config, logger = createLogger(config.logLevel) }: AppDependencies): AdapterApp {
   const metrics = new AdapterMetrics();
-  const redactor = new Redactor([config.upstreamApiKey, ...config.adapterApiKeys]);
+  const redactor = new Redactor([config.upstreamApiKey, ...config.adapterApiKeys, config.shadowChatApiKey]);
+  const observers = migrationObservers(config, redactor, metrics, logger);
   const transport = new UpstreamTransport({
     baseUrl: config.upstreamBaseUrl,
     timeoutMs: config.upstreamTimeoutMs,
@@ -82,6 +84,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     bodyLimitBytes: config.bodyLimitBytes,
     checkClientKey: keys && clientKeyCheck(keys),
     upstreamSlots: slots,
+    observers,
   });
   const cors = corsHandler(config.corsOrigins);
 
@@ -127,7 +130,10 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     listen(port: number, ...rest: unknown[]): Server {
       return createServer(handle).listen(port, ...(rest as [string, () => void]));
     },
-    close: () => transport.close(),
+    close: async () => {
+      await observers.close();
+      await transport.close();
+    },
   }) as AdapterApp;
 }
 

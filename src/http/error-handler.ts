@@ -8,17 +8,18 @@ import { sendJson } from './send-json.js';
  * Answers with an error in the OpenAI shape, secrets redacted, never a stack trace; the request's
  * log line gets the error (an unexpected one with its stack, also redacted).
  */
-export function renderError(error: unknown, request: IncomingMessage, response: ServerResponse, redactor: Redactor): void {
-  if (error instanceof ClientGoneError || response.destroyed) return;
+export function renderError(error: unknown, request: IncomingMessage, response: ServerResponse, redactor: Redactor): ApiError | undefined {
+  if (error instanceof ClientGoneError || response.destroyed) return undefined;
   const authorization = request.headers.authorization;
   const apiError = redactor.error(toApiError(error), authorization);
   const unexpected = error instanceof Error && !(error instanceof ApiError);
   response.err = unexpected ? redactor.unexpected(error, authorization) : apiError;
   if (response.headersSent) {
     response.end();
-    return;
+    return apiError;
   }
   sendJson(response, apiError.status, apiError.toBody(), apiError.headers);
+  return apiError;
 }
 
 /** The Express side: every error a route throws. */

@@ -83,6 +83,12 @@ export class AdapterMetrics {
   private readonly emulatedFeatures = this.registry.register(
     new Counter('chat_adapter_emulated_features_total', 'Requests using a Chat feature the adapter emulates.', ['feature']),
   );
+  private readonly captured = this.registry.register(
+    new Counter('chat_adapter_capture_records_total', 'Requests offered to CAPTURE_FILE, by what became of them (written, dropped, failed).', ['outcome']),
+  );
+  private readonly shadowed = this.registry.register(
+    new Counter('chat_adapter_shadow_requests_total', 'Sampled requests for shadow mode, by outcome (compared, skipped at the cap, failed).', ['outcome']),
+  );
   private readonly unknownEvents = this.registry.register(
     new Counter('chat_adapter_unknown_upstream_events_total', 'Upstream stream events of unknown types, ignored.'),
   );
@@ -124,6 +130,14 @@ export class AdapterMetrics {
     if (!(error instanceof ApiError) || error.fault !== 'upstream') return;
     const code = error.code !== null && UPSTREAM_FAULTS.has(error.code) ? error.code : String(error.status);
     this.upstreamErrors.inc({ code });
+  }
+
+  countCaptured(outcome: 'written' | 'dropped' | 'failed'): void {
+    this.captured.inc({ outcome });
+  }
+
+  countShadow(outcome: 'compared' | 'skipped' | 'failed'): void {
+    this.shadowed.inc({ outcome });
   }
 
   countUnknownEvents(count: number): void {

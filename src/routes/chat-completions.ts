@@ -10,6 +10,8 @@ import type { ChatPlan } from '../serve/upstream-call.js';
 import type { ConcurrencyLimit } from '../upstream/concurrency.js';
 import { upstreamCallFor } from './call-options.js';
 import { holdUpstreamSlots } from './upstream-slots.js';
+import { teeSink, type MigrationObservers } from '../migration/observers.js';
+import type { ShadowRun } from '../migration/shadow.js';
 
 export interface ChatRouteDependencies {
   chat: ChatService;
@@ -21,36 +23,48 @@ export interface ChatRouteDependencies {
   checkClientKey: ((authorization: string | undefined) => void) | undefined;
   /** MAX_CONCURRENT_UPSTREAM: a request holds one slot per choice until its answer (a stream: its end) is over. */
   upstreamSlots: ConcurrencyLimit;
+  /** Capture and shadow mode, when configured. */
+  observers: Pick<MigrationObservers, 'capture' | 'shadow'>;
 }
 
 /**
  * `POST /v1/chat/completions` on plain node:http, the hot route: no framework, only what it needs
  * (key check, body, the pipeline, its answer). The request id and log line are already set up.
  */
-export function chatCompletionsRoute({ chat, metrics, redactor, bodyLimitBytes, checkClientKey, upstreamSlots }: ChatRouteDependencies) {
+export function chatCompletionsRoute({ chat, metrics, redactor, bodyLimitBytes, checkClientKey, upstreamSlots, observers }: ChatRouteDependencies) {
+  const { capture, shadow } = observers;
   return async function serveChatCompletion(request: IncomingMessage, response: ServerResponse): Promise<void> {
     let stream = false;
     // Answered before the body is read (a wrong key, bad JSON): not yet routed, as for any other path.
     let route = 'unmatched';
     metrics?.countRequestOn(response, () => route, () => (stream ? 'stream' : 'json'));
+    let shadowRun: ShadowRun | undefined;
     try {
       checkClientKey?.(request.headers.authorization);
       const body = await readJsonBody(request, bodyLimitBytes);
       route = '/v1/chat/completions';
       stream = (body as { stream?: unknown } | undefined)?.stream === true;
+      capture?.record(request.id, body);
+      shadowRun = shadow?.begin(request.id, body);
       const call = upstreamCallFor(request, response, request.id);
       const plan = await chat.plan(body, call);
       // After validation (a bad request is a 400 whatever the load), before any upstream call.
       holdUpstreamSlots(upstreamSlots, response, plan.translated.context.n);
       announceWarnings(request, response, plan);
       if (plan.translated.context.stream) {
-        await chat.stream(plan, call, new ResponseSink(response), metrics?.trackStream(response) ?? NO_WATCHER, request.log);
+        const sink = new ResponseSink(response);
+        await chat.stream(plan, call, shadowRun ? teeSink(sink, shadowRun) : sink, metrics?.trackStream(response) ?? NO_WATCHER, request.log);
+        if (call.presence.gone) shadowRun?.abandoned();
+        else shadowRun?.streamed(200);
         return;
       }
       const { completion, headers } = await chat.json(plan, call);
       sendJson(response, 200, completion, headers);
+      shadowRun?.answered(200, completion);
     } catch (error) {
-      renderError(error, request, response, redactor);
+      const told = renderError(error, request, response, redactor);
+      if (told === undefined) shadowRun?.abandoned();
+      else shadowRun?.answered(told.status, told.toBody());
     }
   };
 }

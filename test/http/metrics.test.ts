@@ -140,6 +140,8 @@ describe('GET /metrics', () => {
       ['chat_adapter_client_disconnects_total', 'counter'],
       ['chat_adapter_parameter_warnings_total', 'counter'],
       ['chat_adapter_emulated_features_total', 'counter'],
+      ['chat_adapter_capture_records_total', 'counter'],
+      ['chat_adapter_shadow_requests_total', 'counter'],
       ['chat_adapter_unknown_upstream_events_total', 'counter'],
       ['chat_adapter_open_streams', 'gauge'],
     ]);
