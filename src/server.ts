@@ -1,5 +1,5 @@
 import { createApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, configWarnings, loadConfig, type Config } from './config.js';
 import { createLogger } from './http/logging.js';
 
 let config: Config;
@@ -7,13 +7,15 @@ try {
   config = loadConfig();
 } catch (error) {
   if (error instanceof ConfigError) {
-    console.error(`Configuration error: ${error.message}`);
+    // One line per bad variable, no stack: the operator has a setting to fix, not a bug to read.
+    for (const problem of error.problems) console.error(`Configuration error: ${problem}`);
     process.exit(1);
   }
   throw error;
 }
 
 const logger = createLogger(config.logLevel);
+for (const warning of configWarnings(config)) logger.warn(warning);
 const app = createApp({ config, logger });
 const onListening = (): void => {
   // The bound port, which differs from PORT when PORT is 0.
