@@ -3,6 +3,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { clientKeyCheck, requireClientKey } from './http/auth.js';
+import { Drain, type DrainReport } from './http/drain.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { createLogger, logRequest } from './http/logging.js';
 import { readJsonBody } from './http/read-body.js';
@@ -16,6 +17,7 @@ import { healthRouter } from './routes/health.js';
 import { modelsRouter } from './routes/models.js';
 import { responsesRouter } from './routes/responses.js';
 import { ChatService } from './serve/chat-service.js';
+import { OpenStreams } from './serve/open-streams.js';
 import { MemoryStore } from './state/memory-store.js';
 import { PassthroughClient } from './upstream/passthrough-client.js';
 import { ResponsesClient } from './upstream/responses-client.js';
@@ -32,6 +34,12 @@ export interface AdapterApp extends RequestListener {
   listen(port: number, onListening?: () => void): Server;
   /** Closes the upstream connections (once the servers are closed). */
   close(): Promise<void>;
+  /**
+   * Drains: readiness 503, new requests 503, idle sockets closed; open streams get `graceMs` to
+   * finish, then an error frame. Resolves when every request is over, the servers are closed and
+   * the upstream calls no client waits for any more are ended.
+   */
+  shutdown(graceMs: number): Promise<DrainReport>;
 }
 
 /**
@@ -40,6 +48,8 @@ export interface AdapterApp extends RequestListener {
  */
 export function createApp({ config, logger = createLogger(config.logLevel) }: AppDependencies): AdapterApp {
   const metrics = new AdapterMetrics();
+  const openStreams = new OpenStreams();
+  const drain = new Drain(openStreams);
   const redactor = new Redactor([config.upstreamApiKey, ...config.adapterApiKeys]);
   const transport = new UpstreamTransport({
     baseUrl: config.upstreamBaseUrl,
@@ -63,6 +73,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     },
     modelAliases: config.modelAliases,
     maxChoices: config.maxChoices,
+    openStreams,
   });
   const keys = config.adapterApiKeys.length > 0 ? config.adapterApiKeys : undefined;
   const serveChat = chatCompletionsRoute({
@@ -76,7 +87,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(healthRouter());
+  app.use(healthRouter(() => drain.draining));
   // Before the client-key check: scrapers need no key. Scrapes themselves are not counted.
   if (config.metrics) app.use(metricsRouter(metrics), requestMetrics(metrics));
   if (keys) app.use(requireClientKey(keys));
@@ -97,14 +108,22 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     logRequest(logger, request, response);
+    if (drain.admit(request, response)) return;
     if (request.method === 'POST' && isChatPath(request.url)) void serveChat(request, response);
     else app(request, response);
   };
   return Object.assign(handle, {
     listen(port: number, ...rest: unknown[]): Server {
-      return createServer(handle).listen(port, ...(rest as [string, () => void]));
+      const server = createServer(handle);
+      drain.adopt(server);
+      return server.listen(port, ...(rest as [string, () => void]));
     },
     close: () => transport.close(),
+    shutdown: async (graceMs: number) => {
+      const report = await drain.shutdown(graceMs);
+      await transport.destroy();
+      return report;
+    },
   }) as AdapterApp;
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino, type Logger } from 'pino';
-import { ApiError } from '../errors.js';
+import { ApiError, InternalError } from '../errors.js';
 
 declare module 'node:http' {
   interface IncomingMessage {
@@ -44,7 +44,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
 /** An ApiError is an answer, not a fault: its stack says nothing. Anything else keeps its stack. */
 function serializeError(error: unknown): unknown {
   const serialized = pino.stdSerializers.err(error as Error) as Record<string, unknown>;
-  if (error instanceof ApiError && error.fault !== 'adapter') delete serialized.stack;
+  if (error instanceof ApiError && !(error instanceof InternalError)) delete serialized.stack;
   return serialized;
 }
 

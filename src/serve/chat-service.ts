@@ -9,6 +9,7 @@ import type { ResponseTranslationOptions } from '../translate/chat-envelope.js';
 import type { ChatCompletion } from '../types/chat.js';
 import type { UpstreamCall } from '../upstream/call.js';
 import type { ChunkSink } from './chunk-sink.js';
+import type { OpenStreams } from './open-streams.js';
 import { serveJson } from './serve-json.js';
 import { serveStream, type OutputWatcher, type StreamSettings } from './serve-stream.js';
 import { UpstreamCaller, type ChatPlan, type ResponsesUpstream } from './upstream-call.js';
@@ -21,6 +22,8 @@ export interface ChatServiceOptions {
   modelAliases: ReadonlyMap<string, string>;
   /** Largest `n` served (each choice is one upstream call). */
   maxChoices: number;
+  /** The streams being served, for a shutdown to end. */
+  openStreams?: OpenStreams;
 }
 
 /** The Chat Completions use case without HTTP: plan a request, then answer it as JSON or as a stream. */
@@ -61,7 +64,9 @@ export class ChatService {
       redactor: this.redactor,
       answerOptions: this.options.answer,
       settings: this.options.stream,
+      entry: this.options.openStreams?.enter(),
     };
-    return serveStream(dependencies, plan, call, sink, watcher, log);
+    const served = serveStream(dependencies, plan, call, sink, watcher, log);
+    return dependencies.entry ? served.finally(dependencies.entry.leave) : served;
   }
 }

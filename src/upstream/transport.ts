@@ -136,4 +136,9 @@ export class UpstreamTransport {
   close(): Promise<void> {
     return this.settings.pool.close();
   }
+
+  /** Ends running calls and closes every connection (a shutdown: the clients have had their answer). */
+  destroy(): Promise<void> {
+    return this.settings.pool.destroy();
+  }
 }
