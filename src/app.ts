@@ -53,6 +53,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
   const redactor = new Redactor([config.upstreamApiKey, ...config.adapterApiKeys]);
   const transport = new UpstreamTransport({
     baseUrl: config.upstreamBaseUrl,
+    setting: 'UPSTREAM_BASE_URL',
     timeoutMs: config.upstreamTimeoutMs,
     retries: config.upstreamRetries,
   });

@@ -15,6 +15,8 @@ export interface ServerProcess {
   app: AdapterApp;
   /** Extra fields of the "listening" log line. */
   describe?: Record<string, unknown>;
+  /** Told the bound port once listening (the demo prints what to try). */
+  onListening?: (port: number) => void;
   /** Runs after the drain, before the exit (the demo stops its simulated upstream). */
   beforeExit?: () => Promise<void>;
 }
@@ -23,12 +25,13 @@ export interface ServerProcess {
 const FORCE_AFTER_GRACE_MS = 5000;
 const PARENT_CHECK_MS = 1000;
 
-export function runServer({ config, logger, app, describe = {}, beforeExit }: ServerProcess): Server {
+export function runServer({ config, logger, app, describe = {}, onListening: listening, beforeExit }: ServerProcess): Server {
   const onListening = (): void => {
     // The bound port, which differs from PORT when PORT is 0.
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     logger.info({ port, host: config.host ?? 'all interfaces', upstream: config.upstreamBaseUrl, ...describe }, 'chat-responses-adapter listening');
+    listening?.(port);
   };
   // Without a host Node binds :: and falls back to 0.0.0.0 where IPv6 is off; an explicit '::' fails there.
   const server = config.host === undefined ? app.listen(config.port, onListening) : app.listen(config.port, config.host, onListening);

@@ -30,7 +30,9 @@ export interface DrainReport {
 const SERVED_WHILE_DRAINING = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** After the grace: how long the ended streams get to write their last frame before the rest is cut. */
-const SETTLE_MS = 500;
+const SETTLE_MS = 1000;
+/** How long the answers and cuts of the rest, then the closed sockets, take to be over. */
+const CLOSE_MS = 500;
 
 export function shuttingDownError(): ApiError {
   return new ApiError(503, 'The adapter is shutting down; send the request again (another instance will take it).', 'adapter', {
@@ -84,12 +86,14 @@ export class Drain {
       report.finishedWithinGrace = false;
       report.streamsEnded = this.streams.abortAll(shuttingDownError());
       if (!(await this.idle(SETTLE_MS))) this.endTheRest(report);
-      await this.idle(SETTLE_MS);
+      await this.idle(CLOSE_MS);
     }
     for (const server of this.servers) {
       server.close();
       server.closeAllConnections();
     }
+    // Each response's close (and its log line) before the caller's last word.
+    await this.idle(CLOSE_MS);
     return report;
   }
 

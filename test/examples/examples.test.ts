@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { functionCallItem, messageItem, responseObject, textStreamEvents } from '../helpers/fake-upstream.js';
+import { functionCallItem, messageItem, responseObject, textStreamEvents } from '../../tools/fake-upstream/index.js';
 import { startHarness, type Harness } from '../http/app-harness.js';
 
 /** The examples in examples/ run as a user would run them, against the adapter and a fake upstream. */

@@ -15,6 +15,8 @@ export interface SpawnedServer {
   child: ChildProcess;
   /** Every JSON log line so far (stdout), in order. */
   logs: LogEntry[];
+  /** Every other stdout line (the demo's instructions, npm's own lines). */
+  otherLines: string[];
   /** Everything written to stderr. */
   stderr(): string;
   /** Resolves with the first log line that matches (already seen or to come). */
@@ -33,6 +35,7 @@ export function spawnServer(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: LogEntry[] = [];
+  const otherLines: string[] = [];
   const waiters: Array<{ match: (entry: LogEntry) => boolean; resolve: (entry: LogEntry) => void }> = [];
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -41,7 +44,8 @@ export function spawnServer(
     try {
       entry = JSON.parse(line) as LogEntry;
     } catch {
-      return; // npm's own lines
+      otherLines.push(line);
+      return;
     }
     logs.push(entry);
     for (const waiter of [...waiters]) {
@@ -72,6 +76,7 @@ export function spawnServer(
   return {
     child,
     logs,
+    otherLines,
     stderr: () => stderr,
     waitForLog,
     port: async () => (await waitForLog((entry) => entry.msg === 'chat-responses-adapter listening')).port as number,

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { messageItem, responseObject, textStreamEvents, type Reply } from '../helpers/fake-upstream.js';
+import { messageItem, responseObject, textStreamEvents, type Reply } from '../../tools/fake-upstream/index.js';
 import { checkHistograms, parseExposition, valuesOf, type Exposition } from '../helpers/prometheus-text.js';
 import { readUntil, startStreamHarness, type StreamHarness } from './stream-harness.js';
 

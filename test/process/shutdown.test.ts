@@ -1,7 +1,7 @@
 import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { messageItem, responseObject, startFakeUpstream, textStreamEvents, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { messageItem, responseObject, startFakeUpstream, textStreamEvents, type FakeUpstream } from '../../tools/fake-upstream/index.js';
 import { bodyContains, rawRequest, spawnServer, type SpawnedServer } from '../helpers/spawned-server.js';
 
 /** SIGTERM to a real server process with streams, JSON calls and kept-alive sockets open. */
