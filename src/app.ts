@@ -47,7 +47,7 @@ export interface AdapterApp extends RequestListener {
  * plain node:http (it is the hot path); everything else goes through Express.
  */
 export function createApp({ config, logger = createLogger(config.logLevel) }: AppDependencies): AdapterApp {
-  const metrics = new AdapterMetrics();
+  const metrics = new AdapterMetrics({ processMetrics: config.metrics });
   const openStreams = new OpenStreams();
   const drain = new Drain(openStreams);
   const redactor = new Redactor([config.upstreamApiKey, ...config.adapterApiKeys]);
@@ -57,7 +57,10 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     timeoutMs: config.upstreamTimeoutMs,
     retries: config.upstreamRetries,
   });
-  const upstream = new ResponsesClient(transport, config.upstreamApiKey, (status, startedAt) => metrics.upstreamAnswered(status, startedAt));
+  const upstream = new ResponsesClient(transport, config.upstreamApiKey, (status, startedAt, call) => {
+    metrics.upstreamAnswered(status, startedAt);
+    if (call.outcome) call.outcome.upstreamStatus = status;
+  });
   const passthrough = new PassthroughClient(transport, config.upstreamApiKey, redactor);
   const continuity = new ReasoningContinuity(
     new MemoryStore(config.reasoningCacheBytes, config.reasoningCacheTtlMs, sizeOfReasoning),

@@ -12,6 +12,7 @@ import type { ChunkSink } from './chunk-sink.js';
 import type { OpenStreams } from './open-streams.js';
 import { serveJson } from './serve-json.js';
 import { serveStream, type OutputWatcher, type StreamSettings } from './serve-stream.js';
+import { noteRequest } from './request-outcome.js';
 import { UpstreamCaller, type ChatPlan, type ResponsesUpstream } from './upstream-call.js';
 
 export interface ChatServiceOptions {
@@ -43,8 +44,10 @@ export class ChatService {
   /** Validates and translates a Chat request body (throwing a 400 naming the field), and puts remembered reasoning back. */
   async plan(body: unknown, call: UpstreamCall): Promise<ChatPlan> {
     const chat = parseChatRequest(body);
+    const asked = chat.model;
     chat.model = this.options.modelAliases.get(chat.model) ?? chat.model;
     const translated = toResponsesRequest(chat, this.options.translation);
+    noteRequest(call.outcome, asked, translated);
     if (translated.context.n > this.options.maxChoices) {
       throw invalidRequest(`n may be at most ${this.options.maxChoices} on this adapter (each choice is one upstream call).`, 'n');
     }

@@ -25,6 +25,7 @@ import { CallScope, type UpstreamCall } from '../upstream/call.js';
 import { EventStreamReader, type EventStreamListener } from '../upstream/event-stream.js';
 import type { ChunkSink } from './chunk-sink.js';
 import type { StreamEntry } from './open-streams.js';
+import { noteStream } from './request-outcome.js';
 import type { ChatPlan, StreamReply, UpstreamCaller } from './upstream-call.js';
 
 export interface StreamSettings {
@@ -75,6 +76,7 @@ export async function serveStream(
     throw session.failure ?? error; // rendered with its status by the HTTP layer
   }
   await session.run(replies, scope);
+  noteStream(call.outcome, session.choices);
 
   if (call.presence.gone) return; // the client left; nothing to say
   const { failure } = session;
@@ -258,6 +260,10 @@ class ChoiceReader implements BodyConsumer, EventStreamListener {
     readonly state: StreamState,
   ) {
     this.reader = new EventStreamReader(this, session.dependencies.settings.maxEventBytes);
+  }
+
+  get finishReason(): string | null {
+    return this.outcome?.kind === 'finished' ? this.outcome.finishReason : null;
   }
 
   /** Ended with a finish chunk (or a stop), not a failure. */
