@@ -56,6 +56,21 @@ describe('examples', () => {
     expect(harness.fake.requests[3]!.body.text.format).toMatchObject({ type: 'json_schema', name: 'event', strict: true });
   });
 
+  it.skipIf(!hasCurl)('curl.sh and openai-sdk.ts run with no key and no model set, sending no key of their own', async () => {
+    const unset = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ADAPTER_URL: adapterUrl };
+    const { stdout: curled } = await run('bash', ['examples/curl.sh'], { env: unset, timeout: 30_000 });
+    expect(curled).toContain('"object":"chat.completion"');
+    expect(curled.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    const { stdout: sdk } = await run(process.execPath, ['--import', 'tsx', 'examples/openai-sdk.ts'], { env: unset, timeout: 30_000 });
+    expect(sdk).toContain('finish_reason: stop');
+    const sent = harness.fake.requests.map((request) => [request.body?.model, request.headers.authorization]);
+    expect(sent.slice(0, 2)).toEqual([
+      ['gpt-5-mini', undefined],
+      ['gpt-5-mini', undefined],
+    ]);
+    expect(sent.slice(2).every(([model, authorization]) => model === 'gpt-5-mini' && authorization === 'Bearer no-key-set')).toBe(true);
+  });
+
   it.skipIf(!hasCurl)('curl.sh: a JSON answer, then an event stream ending in [DONE]', async () => {
     const answer = responseObject({ output: [messageItem('The Responses API is OpenAI’s newer API.')] });
     harness.fake.enqueue({ kind: 'json', body: answer }, { kind: 'stream', events: textStreamEvents(answer, ['The Responses API ', 'is OpenAI’s newer API.']) });
