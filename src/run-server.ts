@@ -93,9 +93,13 @@ function watchParent(stop: (reason: string) => void): void {
   timer.unref();
 }
 
-/** Writes what the logger holds, then exits. */
+/**
+ * Exits once the event loop is empty, so the log's last asynchronous writes land (process.exit
+ * would drop a write still under way); whatever still holds the loop (a socket a forced exit
+ * leaves open) is cut after a second.
+ */
 function exit(logger: Logger, code: number): void {
-  const fallback = setTimeout(() => process.exit(code), 1000);
-  fallback.unref();
-  logger.flush(() => process.exit(code));
+  process.exitCode = code;
+  logger.flush();
+  setTimeout(() => process.exit(code), 1000).unref();
 }
