@@ -271,3 +271,15 @@ describe('the server process', () => {
     expect((await exited).code).toBe(0);
   });
 });
+
+describe('the README configuration tables', () => {
+  it.each(['README.md', 'README.zh-CN.md'])('%s lists exactly the variables of the schema', async (file) => {
+    const { readFileSync } = await import('node:fs');
+    const { ENVIRONMENT } = await import('../../src/config.js');
+    const text = readFileSync(file, 'utf8');
+    const start = text.indexOf(file === 'README.md' ? '## Configuration' : '## 配置');
+    const section = text.slice(start, text.indexOf('\n## ', start + 3));
+    const listed = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1]);
+    expect(listed).toEqual(Object.keys(ENVIRONMENT.shape));
+  });
+});
