@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { clientKeyCheck, requireClientKey } from './http/auth.js';
 import { Drain, type DrainReport } from './http/drain.js';
+import { corsHandler } from './http/cors.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { createLogger, logRequest } from './http/logging.js';
 import { readJsonBody } from './http/read-body.js';
@@ -15,12 +16,17 @@ import { Redactor } from './redaction.js';
 import { chatCompletionsRoute } from './routes/chat-completions.js';
 import { healthRouter } from './routes/health.js';
 import { modelsRouter } from './routes/models.js';
+import { passthroughRouter } from './routes/passthrough.js';
 import { responsesRouter } from './routes/responses.js';
-import { ChatService } from './serve/chat-service.js';
+import { RouteFence } from './routes/route-fence.js';
+import { translateRouter } from './routes/translate.js';
+import { ChatService, chatTranslationFrom } from './serve/chat-service.js';
 import { OpenStreams } from './serve/open-streams.js';
 import { MemoryStore } from './state/memory-store.js';
+import { ConcurrencyLimit } from './upstream/concurrency.js';
 import { PassthroughClient } from './upstream/passthrough-client.js';
 import { ResponsesClient } from './upstream/responses-client.js';
+import { StreamedPassthrough } from './upstream/streamed-passthrough.js';
 import { UpstreamTransport } from './upstream/transport.js';
 
 export interface AppDependencies {
@@ -56,7 +62,12 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     setting: 'UPSTREAM_BASE_URL',
     timeoutMs: config.upstreamTimeoutMs,
     retries: config.upstreamRetries,
+    connections: config.maxConcurrentUpstream,
   });
+  const slots = new ConcurrencyLimit(config.maxConcurrentUpstream);
+  if (config.adapterAuth === 'none' && config.upstreamApiKey) {
+    logger.warn('ADAPTER_AUTH=none: clients are served without a key, on UPSTREAM_API_KEY. Anyone who can reach this port uses it.');
+  }
   const upstream = new ResponsesClient(transport, config.upstreamApiKey, (status, startedAt, call) => {
     metrics.upstreamAnswered(status, startedAt);
     if (call.outcome) call.outcome.upstreamStatus = status;
@@ -67,16 +78,15 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     config.reasoningModels,
     config.reasoningContinuity,
   );
+  const translation = chatTranslationFrom(config);
   const chat = new ChatService(upstream, continuity, metrics, redactor, {
-    translation: { strictParams: config.strictParams, reasoningSummary: config.reasoningSummary },
+    ...translation,
     answer: { reasoningContent: config.reasoningContent, reasoningField: config.reasoningField },
     stream: {
       idleTimeoutMs: config.streamIdleTimeoutMs,
       heartbeatMs: config.streamHeartbeatMs,
       maxEventBytes: config.streamEventLimitBytes,
     },
-    modelAliases: config.modelAliases,
-    maxChoices: config.maxChoices,
     openStreams,
   });
   const keys = config.adapterApiKeys.length > 0 ? config.adapterApiKeys : undefined;
@@ -86,7 +96,9 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     redactor,
     bodyLimitBytes: config.bodyLimitBytes,
     checkClientKey: keys && clientKeyCheck(keys),
+    upstreamSlots: slots,
   });
+  const cors = corsHandler(config.corsOrigins);
 
   const app = express();
   app.disable('x-powered-by');
@@ -95,6 +107,15 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
   // Before the client-key check: scrapers need no key. Scrapes themselves are not counted.
   if (config.metrics) app.use(metricsRouter(metrics), requestMetrics(metrics));
   if (keys) app.use(requireClientKey(keys));
+  app.use(
+    passthroughRouter({
+      upstream: new StreamedPassthrough(transport, config.upstreamApiKey, redactor),
+      fence: new RouteFence(config.passthroughRoutes, config.passthroughDeny),
+      slots,
+      redactor,
+      idleTimeoutMs: config.streamIdleTimeoutMs,
+    }),
+  );
   app.use(async (request, _response, next) => {
     try {
       if (request.method === 'POST') request.body = await readJsonBody(request, config.bodyLimitBytes);
@@ -103,15 +124,18 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
       next(error);
     }
   });
-  app.use(modelsRouter(passthrough));
+  app.use(translateRouter(translation, continuity));
+  app.use(modelsRouter(passthrough, { aliases: config.modelAliases, slots }));
   app.use(
-    responsesRouter(passthrough, { redactor, idleTimeoutMs: config.streamIdleTimeoutMs }),
+    responsesRouter(passthrough, { redactor, idleTimeoutMs: config.streamIdleTimeoutMs, slots }),
   );
   app.use(notFound());
   app.use(errorHandler(redactor));
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     logRequest(logger, request, response);
+    // CORS first: a refusal while draining still carries the origin's headers (a preflight is answered there).
+    if (cors !== undefined && cors(request, response)) return;
     if (drain.admit(request, response)) return;
     if (request.method === 'POST' && isChatPath(request.url)) void serveChat(request, response);
     else app(request, response);

@@ -6,12 +6,14 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { replayCommand, replayUsage, type CommandIo } from './migration/replay-command.js';
+import { translateCommand } from './migration/translate-command.js';
 
-type Command = (argv: string[], io: CommandIo) => Promise<number>;
+type Io = CommandIo & { stdin?: AsyncIterable<Buffer | string> | Iterable<Buffer | string> };
+type Command = (argv: string[], io: Io) => Promise<number>;
 
 const commands: Record<string, { run: Command; summary: string }> = {
   replay: { run: replayCommand, summary: 'replay a file of Chat requests on both paths and report the differences' },
-  // translate: the dry run (a Chat request in, the Responses request and each parameter's fate out).
+  translate: { run: translateCommand, summary: "show the Responses request a Chat request becomes, and each parameter's fate (no upstream call)" },
 };
 
 function usage(): string {
@@ -19,7 +21,7 @@ function usage(): string {
   return `Usage: chat-responses-adapter <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun a command with --help for its options.\n\n${replayUsage}`;
 }
 
-export async function runCli(argv: string[], io: CommandIo): Promise<number> {
+export async function runCli(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(usage());
@@ -45,5 +47,5 @@ function isProgram(): boolean {
 }
 
 if (isProgram()) {
-  process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+  process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, stdin: process.stdin });
 }

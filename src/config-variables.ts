@@ -129,10 +129,12 @@ export function host(example: string): Variable<string | undefined> {
   );
 }
 
-/** An http(s) base URL; its trailing slashes are dropped. */
-export function baseUrl(fallback: string): Variable<string> {
-  const described = { problem: 'an http or https URL', example: fallback, secret: true };
-  return variable(described, fallback, (raw) => {
+/** An http(s) base URL; its trailing slashes are dropped. `key` is the variable credentials belong in. */
+export function baseUrl(fallback: string): Variable<string>;
+export function baseUrl(fallback: undefined, options: { example: string; key: string }): Variable<string | undefined>;
+export function baseUrl(fallback: string | undefined, { example = fallback ?? '', key = 'UPSTREAM_API_KEY' } = {}): Variable<string | undefined> {
+  const described = { problem: 'an http or https URL', example, secret: true };
+  return variable<string | undefined>(described, fallback, (raw) => {
     let url: URL;
     try {
       url = new URL(raw);
@@ -141,7 +143,7 @@ export function baseUrl(fallback: string): Variable<string> {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return new Problem(`must be an http or https URL, not ${url.protocol.slice(0, -1)}`);
     // The URL is logged at start-up, and the transport would send the credentials nowhere.
-    if (url.username !== '' || url.password !== '') return new Problem('must not contain credentials; set UPSTREAM_API_KEY instead');
+    if (url.username !== '' || url.password !== '') return new Problem(`must not contain credentials; set ${key} instead`);
     if (url.search !== '' || url.hash !== '') return new Problem('must have no query or fragment');
     return url.toString().replace(/\/+$/, '');
   });
@@ -173,5 +175,34 @@ export function aliases(example: string): Variable<Map<string, string>> {
       map.set(parts[0]!, parts[1]!);
     }
     return map;
+  });
+}
+
+/** Free text (a file name); unset or empty is the default. */
+export function text<T extends string | undefined>(fallback: T): Variable<string | T> {
+  return variable<string | T>({ problem: 'text', example: fallback ?? 'value' }, fallback, (raw) => raw);
+}
+
+/** A share such as 0.05: a number from 0 to 1. */
+export function fraction(fallback: number): Variable<number> {
+  return variable({ problem: 'a number from 0 to 1', example: String(fallback) }, fallback, (raw) => {
+    const value = /^\d*\.?\d+$/.test(raw) ? Number(raw) : NaN;
+    return value >= 0 && value <= 1 ? value : undefined;
+  });
+}
+
+/**
+ * A variable read by a function that throws its own error for a bad value (`NAME must be …`): the
+ * same message, in the one-line form, with an example.
+ */
+export function checked<T>(name: string, read: (raw: string | undefined) => T, example: string): Variable<T> {
+  return variable({ problem: 'valid', example }, read(undefined), (raw) => {
+    try {
+      return read(raw);
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      const message = error.message.startsWith(`${name} `) ? error.message.slice(name.length + 1) : error.message;
+      return new Problem(message.replace(/\.$/, ''));
+    }
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { aliases, baseUrl, flag, host, integer, oneOf, pattern, port, redisUrl, secret, secretList, size, variable, type ProblemParams } from './config-variables.js';
+import { adapterAuth, checkAdapterAuth, corsOrigins, passthroughDeny, passthroughRoutes, type AdapterAuth, type RoutePrefixes } from './config-access.js';
+import { aliases, baseUrl, checked, flag, fraction, host, integer, oneOf, pattern, port, redisUrl, secret, secretList, size, text, variable, type ProblemParams } from './config-variables.js';
 import type { ReasoningField } from './translate/chat-envelope.js';
 
 /** Models that reason by default: o-series, gpt-5 (not its chat variants), codex, gpt-oss. */
@@ -38,6 +39,20 @@ export const ENVIRONMENT = z.object({
   METRICS: flag(true),
   SHUTDOWN_GRACE_MS: integer(8000),
   REDIS_URL: redisUrl('redis://redis:6379'),
+  CAPTURE_FILE: text(undefined),
+  CAPTURE_SAMPLE: fraction(1),
+  CAPTURE_REDACT: oneOf(['none', 'content'], 'none'),
+  CAPTURE_MAX_MB: integer(100, { min: 1 }),
+  SHADOW_CHAT_BASE_URL: baseUrl(undefined, { example: 'https://api.openai.com/v1', key: 'SHADOW_CHAT_API_KEY' }),
+  SHADOW_CHAT_API_KEY: secret('sk-your-key'),
+  SHADOW_SAMPLE: fraction(0.1),
+  SHADOW_CONCURRENCY: integer(4, { min: 1 }),
+  SHADOW_FILE: text('shadow.jsonl'),
+  ADAPTER_AUTH: checked('ADAPTER_AUTH', adapterAuth, 'none'),
+  PASSTHROUGH_ROUTES: checked('PASSTHROUGH_ROUTES', passthroughRoutes, '/v1/embeddings,/v1/files'),
+  PASSTHROUGH_DENY: checked('PASSTHROUGH_DENY', passthroughDeny, '/v1/files'),
+  CORS_ORIGINS: checked('CORS_ORIGINS', corsOrigins, 'https://chat.example.com'),
+  MAX_CONCURRENT_UPSTREAM: integer(256, { min: 1 }),
 });
 
 /** Service configuration, read once from the environment. */
@@ -85,6 +100,29 @@ export interface Config {
   shutdownGraceMs: number;
   /** Reserved for sharing remembered reasoning between replicas; nothing reads it yet. */
   redisUrl: string | undefined;
+  /** Record incoming Chat requests as JSON lines (migration testing); undefined: off. */
+  captureFile: string | undefined;
+  /** The share of requests captured, 0 to 1. */
+  captureSample: number;
+  /** `content`: the words of a conversation blanked, its shape kept. */
+  captureRedact: 'none' | 'content';
+  captureMaxBytes: number;
+  /** Shadow mode: also send sampled Chat requests to this Chat Completions upstream and compare. */
+  shadowChatBaseUrl: string | undefined;
+  shadowChatApiKey: string | undefined;
+  shadowSample: number;
+  shadowConcurrency: number;
+  shadowFile: string;
+  /** `keys` (default): refuse to start with an upstream key and no client keys. `none`: serve clients without keys on purpose. */
+  adapterAuth: AdapterAuth;
+  /** Routes forwarded upstream besides the chat route: `all`, or only those under these prefixes (none when empty). */
+  passthroughRoutes: 'all' | RoutePrefixes;
+  /** Prefixes never forwarded, whatever `passthroughRoutes` says. */
+  passthroughDeny: RoutePrefixes;
+  /** Browser origins answered with CORS headers: `*` for any, none when empty. */
+  corsOrigins: '*' | string[];
+  /** Upstream calls in flight at once (each choice of `n` is one); past it a 429. Also the upstream pool's size. */
+  maxConcurrentUpstream: number;
 }
 
 /** A configuration that cannot start: one line per bad variable, in `problems`. */
@@ -129,10 +167,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: variables.METRICS,
     shutdownGraceMs: variables.SHUTDOWN_GRACE_MS,
     redisUrl: variables.REDIS_URL,
+    captureFile: variables.CAPTURE_FILE,
+    captureSample: variables.CAPTURE_SAMPLE,
+    captureRedact: variables.CAPTURE_REDACT,
+    captureMaxBytes: variables.CAPTURE_MAX_MB * 1024 * 1024,
+    shadowChatBaseUrl: variables.SHADOW_CHAT_BASE_URL,
+    shadowChatApiKey: variables.SHADOW_CHAT_API_KEY,
+    shadowSample: variables.SHADOW_SAMPLE,
+    shadowConcurrency: variables.SHADOW_CONCURRENCY,
+    shadowFile: variables.SHADOW_FILE,
+    adapterAuth: variables.ADAPTER_AUTH,
+    passthroughRoutes: variables.PASSTHROUGH_ROUTES,
+    passthroughDeny: variables.PASSTHROUGH_DENY,
+    corsOrigins: variables.CORS_ORIGINS,
+    maxConcurrentUpstream: variables.MAX_CONCURRENT_UPSTREAM,
   };
   if (config.adapterApiKeys.length > 0 && !config.upstreamApiKey) {
     throw new ConfigError('ADAPTER_API_KEYS needs UPSTREAM_API_KEY: client keys must never be forwarded upstream.');
   }
+  checkAdapterAuth(config.adapterAuth, config.upstreamApiKey, config.adapterApiKeys);
   return config;
 }
 

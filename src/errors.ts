@@ -44,6 +44,8 @@ export type AdapterCode =
   | 'client_closed'
   /** The adapter is draining for a shutdown (503, `connection: close`). */
   | 'shutting_down'
+  /** MAX_CONCURRENT_UPSTREAM reached: a 429 before any upstream call. */
+  | 'adapter_concurrency_limit'
   | 'internal_error';
 
 interface ErrorFields {

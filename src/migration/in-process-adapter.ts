@@ -19,6 +19,8 @@ export async function startInProcessAdapter(responsesUrl: string, responsesKey: 
     UPSTREAM_BASE_URL: responsesUrl,
     UPSTREAM_API_KEY: responsesKey ?? '',
     ADAPTER_API_KEYS: '',
+    // Listens on loopback for this process alone, which holds the key anyway.
+    ADAPTER_AUTH: 'none',
     METRICS: 'off',
     LOG_LEVEL: 'silent',
   });

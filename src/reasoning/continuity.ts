@@ -65,6 +65,12 @@ export class ReasoningContinuity {
     }
   }
 
+  /** The request as it would go upstream for a caller with nothing remembered (the dry run). */
+  withoutMemory(request: ResponsesRequest): ResponsesRequest {
+    if (!this.applies(request.model)) return request;
+    return { ...request, include: [...(request.include ?? []), ENCRYPTED_REASONING] };
+  }
+
   /**
    * The upstream request with encrypted reasoning asked for and the caller's remembered reasoning
    * put back.

@@ -7,7 +7,9 @@ import { sendJson } from '../http/send-json.js';
 import type { AdapterMetrics } from '../metrics/adapter-metrics.js';
 import type { ChatService } from '../serve/chat-service.js';
 import type { ChatPlan } from '../serve/upstream-call.js';
+import type { ConcurrencyLimit } from '../upstream/concurrency.js';
 import { upstreamCallFor } from './call-options.js';
+import { holdUpstreamSlots } from './upstream-slots.js';
 
 export interface ChatRouteDependencies {
   chat: ChatService;
@@ -17,13 +19,15 @@ export interface ChatRouteDependencies {
   bodyLimitBytes: number;
   /** Throws a 401 unless the request bears a client key (when keys are configured). */
   checkClientKey: ((authorization: string | undefined) => void) | undefined;
+  /** MAX_CONCURRENT_UPSTREAM: a request holds one slot per choice until its answer (a stream: its end) is over. */
+  upstreamSlots: ConcurrencyLimit;
 }
 
 /**
  * `POST /v1/chat/completions` on plain node:http, the hot route: no framework, only what it needs
  * (key check, body, the pipeline, its answer). The request id and log line are already set up.
  */
-export function chatCompletionsRoute({ chat, metrics, redactor, bodyLimitBytes, checkClientKey }: ChatRouteDependencies) {
+export function chatCompletionsRoute({ chat, metrics, redactor, bodyLimitBytes, checkClientKey, upstreamSlots }: ChatRouteDependencies) {
   return async function serveChatCompletion(request: IncomingMessage, response: ServerResponse): Promise<void> {
     let stream = false;
     // Answered before the body is read (a wrong key, bad JSON): not yet routed, as for any other path.
@@ -36,6 +40,8 @@ export function chatCompletionsRoute({ chat, metrics, redactor, bodyLimitBytes, 
       stream = (body as { stream?: unknown } | undefined)?.stream === true;
       const call = upstreamCallFor(request, response, request.id);
       const plan = await chat.plan(body, call);
+      // After validation (a bad request is a 400 whatever the load), before any upstream call.
+      holdUpstreamSlots(upstreamSlots, response, plan.translated.context.n);
       announceWarnings(request, response, plan);
       if (plan.translated.context.stream) {
         await chat.stream(plan, call, new ResponseSink(response), metrics?.trackStream(response) ?? NO_WATCHER, request.log);

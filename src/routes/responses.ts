@@ -2,9 +2,11 @@ import { Router, type Request, type Response } from 'express';
 import { InvalidRequestError } from '../errors.js';
 import type { Redactor } from '../redaction.js';
 import { forwardEventStream } from '../http/forward-stream.js';
+import type { ConcurrencyLimit } from '../upstream/concurrency.js';
 import type { PassthroughClient } from '../upstream/passthrough-client.js';
 import { upstreamCallFor } from './call-options.js';
 import { pathSegment } from './path-segment.js';
+import { holdUpstreamSlots } from './upstream-slots.js';
 
 /** Query parameters the API defines for each call; anything else the client adds stays here. */
 const RETRIEVE_QUERY = new Set(['include[]', 'include', 'stream', 'starting_after', 'include_obfuscation']);
@@ -27,6 +29,8 @@ export interface PassthroughSettings {
   redactor: Redactor;
   /** A passed-through stream with no event bytes for this long is cut (comments do not count). */
   idleTimeoutMs: number;
+  /** MAX_CONCURRENT_UPSTREAM: each call holds a slot until its answer is over. */
+  slots: ConcurrencyLimit;
 }
 
 export function responsesRouter(upstream: PassthroughClient, settings: PassthroughSettings): Router {
@@ -59,6 +63,7 @@ export function responsesRouter(upstream: PassthroughClient, settings: Passthrou
 }
 
 async function pass(upstream: PassthroughClient, settings: PassthroughSettings, forwarded: Forwarded, request: Request, response: Response): Promise<void> {
+  holdUpstreamSlots(settings.slots, response);
   const call = upstreamCallFor(request, response, request.id);
   const allowed = forwarded.query ?? new Set<string>();
   const query = [...clientQuery(request)].filter(([name]) => allowed.has(name));

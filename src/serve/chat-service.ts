@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import { invalidRequest } from '../errors.js';
 import type { AdapterMetrics } from '../metrics/adapter-metrics.js';
 import type { ReasoningContinuity } from '../reasoning/continuity.js';
 import type { Redactor } from '../redaction.js';
 import { parseChatRequest } from '../schema/validate.js';
-import { toResponsesRequest, type RequestTranslationOptions } from '../translate/request.js';
+import { toResponsesRequest, type RequestTranslationOptions, type TranslatedRequest } from '../translate/request.js';
 import type { ResponseTranslationOptions } from '../translate/chat-envelope.js';
 import type { ChatCompletion } from '../types/chat.js';
 import type { UpstreamCall } from '../upstream/call.js';
@@ -15,16 +16,39 @@ import { serveStream, type OutputWatcher, type StreamSettings } from './serve-st
 import { noteRequest } from './request-outcome.js';
 import { UpstreamCaller, type ChatPlan, type ResponsesUpstream } from './upstream-call.js';
 
-export interface ChatServiceOptions {
+export interface ChatTranslation {
   translation: RequestTranslationOptions;
-  answer: ResponseTranslationOptions;
-  stream: StreamSettings;
   /** Model names rewritten before the request goes upstream. */
   modelAliases: ReadonlyMap<string, string>;
   /** Largest `n` served (each choice is one upstream call). */
   maxChoices: number;
+}
+
+export interface ChatServiceOptions extends ChatTranslation {
+  answer: ResponseTranslationOptions;
+  stream: StreamSettings;
   /** The streams being served, for a shutdown to end. */
   openStreams?: OpenStreams;
+}
+
+/** How the operator's configuration shapes the translation of a request. */
+export function chatTranslationFrom(config: Config): ChatTranslation {
+  return {
+    translation: { strictParams: config.strictParams, reasoningSummary: config.reasoningSummary },
+    modelAliases: config.modelAliases,
+    maxChoices: config.maxChoices,
+  };
+}
+
+/** Validates and translates a Chat request body, throwing a 400 that names the field. Pure. */
+export function translateChat(body: unknown, options: ChatTranslation): TranslatedRequest {
+  const chat = parseChatRequest(body);
+  chat.model = options.modelAliases.get(chat.model) ?? chat.model;
+  const translated = toResponsesRequest(chat, options.translation);
+  if (translated.context.n > options.maxChoices) {
+    throw invalidRequest(`n may be at most ${options.maxChoices} on this adapter (each choice is one upstream call).`, 'n');
+  }
+  return translated;
 }
 
 /** The Chat Completions use case without HTTP: plan a request, then answer it as JSON or as a stream. */
@@ -43,14 +67,9 @@ export class ChatService {
 
   /** Validates and translates a Chat request body (throwing a 400 naming the field), and puts remembered reasoning back. */
   async plan(body: unknown, call: UpstreamCall): Promise<ChatPlan> {
-    const chat = parseChatRequest(body);
-    const asked = chat.model;
-    chat.model = this.options.modelAliases.get(chat.model) ?? chat.model;
-    const translated = toResponsesRequest(chat, this.options.translation);
-    noteRequest(call.outcome, asked, translated);
-    if (translated.context.n > this.options.maxChoices) {
-      throw invalidRequest(`n may be at most ${this.options.maxChoices} on this adapter (each choice is one upstream call).`, 'n');
-    }
+    const translated = translateChat(body, this.options);
+    // The model as the client asked for it, before MODEL_ALIASES (the body has been validated).
+    noteRequest(call.outcome, (body as { model: string }).model, translated);
     this.metrics.countTranslation(translated);
     return { translated, prepared: await this.continuity.prepare(translated.request, call) };
   }

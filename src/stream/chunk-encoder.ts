@@ -1,10 +1,11 @@
-import type { ChatChunkChoice, ChatCompletionChunk } from '../types/chat.js';
+import type { ChatChunkChoice, ChatCompletionChunk, ChatDelta } from '../types/chat.js';
 
 /**
  * Chunks to SSE frames, the bytes `data: ${JSON.stringify(chunk)}\n\n` would give, without
  * serialising what every chunk of a stream repeats: the envelope (id, object, created, model,
  * service tier) is written once per stream and reused while it stays the same; only each choice's
- * delta and logprobs are escaped.
+ * delta and logprobs are escaped. It takes the chunks this project builds (`stream-state.ts`
+ * `chunk()`, `merge-choices.ts` `usageChunk()`): their keys, in their order.
  */
 export class ChunkEncoder {
   private id: string | undefined;
@@ -14,7 +15,6 @@ export class ChunkEncoder {
   private prefix = '';
 
   encode(chunk: ChatCompletionChunk): string {
-    if (!hasEnvelopeShape(chunk)) return `data: ${JSON.stringify(chunk)}\n\n`;
     if (chunk.id !== this.id || chunk.created !== this.created || chunk.model !== this.model || chunk.service_tier !== this.tier) {
       this.id = chunk.id;
       this.created = chunk.created;
@@ -23,43 +23,30 @@ export class ChunkEncoder {
       const tier = chunk.service_tier === undefined ? '' : `,"service_tier":${JSON.stringify(chunk.service_tier)}`;
       this.prefix = `data: {"id":${JSON.stringify(chunk.id)},"object":"chat.completion.chunk","created":${JSON.stringify(chunk.created)},"model":${JSON.stringify(chunk.model)}${tier},"choices":[`;
     }
+    const { choices } = chunk;
     let frame = this.prefix;
-    for (let index = 0; index < chunk.choices.length; index++) {
+    for (let index = 0; index < choices.length; index++) {
       if (index > 0) frame += ',';
-      frame += encodeChoice(chunk.choices[index]!);
+      frame += encodeChoice(choices[index]!);
     }
-    frame += ']';
-    if ('usage' in chunk && chunk.usage !== undefined) frame += `,"usage":${JSON.stringify(chunk.usage)}`;
+    frame += chunk.usage === undefined ? ']' : `],"usage":${JSON.stringify(chunk.usage)}`;
     return `${frame}}\n\n`;
   }
 }
 
-/** The keys `stream-state.ts` and `merge-choices.ts` build, in their order; anything else is serialised whole. */
-const ENVELOPE_KEYS = ['id', 'object', 'created', 'model', 'service_tier', 'choices', 'usage'];
-
-function hasEnvelopeShape(chunk: ChatCompletionChunk): boolean {
-  let position = 0;
-  for (const key in chunk) {
-    while (position < ENVELOPE_KEYS.length && ENVELOPE_KEYS[position] !== key) position++;
-    if (position === ENVELOPE_KEYS.length) return false;
-  }
-  return (
-    chunk.object === 'chat.completion.chunk' &&
-    typeof chunk.id === 'string' &&
-    typeof chunk.model === 'string' &&
-    Number.isFinite(chunk.created) &&
-    Array.isArray(chunk.choices)
-  );
+function encodeChoice(choice: ChatChunkChoice): string {
+  const finish = choice.finish_reason === null ? 'null' : JSON.stringify(choice.finish_reason);
+  const logprobs = choice.logprobs == null ? 'null' : JSON.stringify(choice.logprobs);
+  return `{"index":${choice.index},"delta":${encodeDelta(choice.delta)},"logprobs":${logprobs},"finish_reason":${finish}}`;
 }
 
-function encodeChoice(choice: ChatChunkChoice): string {
-  const keys = Object.keys(choice);
-  // The reducer's shape: index, delta, logprobs, finish_reason.
-  const usual = keys.length === 4 && keys[0] === 'index' && keys[1] === 'delta' && keys[2] === 'logprobs' && keys[3] === 'finish_reason';
-  if (!usual || choice.delta === undefined || choice.logprobs === undefined || !Number.isFinite(choice.index)) {
-    return JSON.stringify(choice);
+/** Most deltas are one piece of text: escaping the string alone is about twice as fast. */
+function encodeDelta(delta: ChatDelta): string {
+  const { content } = delta;
+  if (typeof content === 'string') {
+    let keys = 0;
+    for (const _key in delta) keys++;
+    if (keys === 1) return `{"content":${JSON.stringify(content)}}`;
   }
-  const finish = choice.finish_reason === null ? 'null' : JSON.stringify(choice.finish_reason);
-  const logprobs = choice.logprobs === null ? 'null' : JSON.stringify(choice.logprobs);
-  return `{"index":${JSON.stringify(choice.index)},"delta":${JSON.stringify(choice.delta)},"logprobs":${logprobs},"finish_reason":${finish}}`;
+  return JSON.stringify(delta);
 }

@@ -50,6 +50,8 @@ export interface StreamState {
   sentTextLength: number;
   /** Text parts by `item_id:content_index` (refusal parts use `item_id:refusal<content_index>`). */
   parts: Map<string, PartState>;
+  /** The part found last, by the values it was asked for. */
+  lastPart: { itemId: unknown; contentIndex: unknown; part: PartState } | undefined;
   /** Message items that have produced text. */
   messagesWithText: Set<string>;
   reasoningLength: number;
@@ -85,6 +87,7 @@ export function createStreamState(
     textLength: 0,
     sentTextLength: 0,
     parts: new Map(),
+    lastPart: undefined,
     messagesWithText: new Set(),
     reasoningLength: 0,
     reasoningSeparatorPending: false,

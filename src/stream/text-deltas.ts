@@ -13,12 +13,16 @@ import type {
 import { emit, type PartState, type StreamState } from './stream-state.js';
 
 export function partStateFor(state: StreamState, itemId: unknown, contentIndex: unknown): PartState {
+  // Deltas come in runs on one part: the last one found answers without building a key.
+  const last = state.lastPart;
+  if (last !== undefined && last.itemId === itemId && last.contentIndex === contentIndex) return last.part;
   const key = `${String(itemId)}:${String(contentIndex ?? 0)}`;
   let part = state.parts.get(key);
   if (!part) {
     part = { offset: -1, textSeen: false, annotationsSent: 0 };
     state.parts.set(key, part);
   }
+  state.lastPart = { itemId, contentIndex, part };
   return part;
 }
 

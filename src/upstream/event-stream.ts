@@ -15,6 +15,23 @@ const CR = 0x0d;
 const COLON = 0x3a;
 const SPACE = 0x20;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const DATA = Buffer.from('data');
+const EVENT = Buffer.from('event');
+
+/** The line is `name:…` (or just `name`). */
+function isField(bytes: Buffer, start: number, end: number, name: Buffer): boolean {
+  const after = start + name.length;
+  if (after > end || (after < end && bytes[after] !== COLON)) return false;
+  for (let index = 0; index < name.length; index++) if (bytes[start + index] !== name[index]) return false;
+  return true;
+}
+
+/** The value after `name:`, without the one optional space. */
+function fieldValue(bytes: Buffer, colon: number, end: number): string {
+  let start = colon + 1;
+  if (start < end && bytes[start] === SPACE) start++;
+  return start < end ? bytes.toString('utf8', start, end) : '';
+}
 
 export interface EventStreamListener {
   /** One event, parsed. Silent events (that carry nothing for a Chat client) arrive as their type only. */
@@ -138,16 +155,12 @@ export class EventStreamReader {
     this.checkSize(this.eventBytes);
     if (bytes[start] === COLON) return; // a comment
     this.progressed = true;
-    let colon = bytes.indexOf(COLON, start);
-    if (colon === -1 || colon > end) colon = end;
-    let valueStart = colon + 1;
-    if (valueStart < end && bytes[valueStart] === SPACE) valueStart++;
-    const fieldLength = colon - start;
-    if (fieldLength === 4 && bytes[start] === 0x64 /* d */ && bytes.toString('latin1', start, colon) === 'data') {
-      const value = valueStart < end ? bytes.toString('utf8', valueStart, end) : '';
+    // Only two fields matter, so the name is matched byte by byte (no search, no string).
+    if (isField(bytes, start, end, DATA)) {
+      const value = fieldValue(bytes, start + DATA.length, end);
       this.data = this.data === undefined ? value : `${this.data}\n${value}`;
-    } else if (fieldLength === 5 && bytes.toString('latin1', start, colon) === 'event') {
-      this.eventType = valueStart < end ? bytes.toString('utf8', valueStart, end) : '';
+    } else if (isField(bytes, start, end, EVENT)) {
+      this.eventType = fieldValue(bytes, start + EVENT.length, end);
     }
     // `id`, `retry` and unknown fields mean nothing here.
   }
@@ -164,7 +177,7 @@ export class EventStreamReader {
       return;
     }
     // `data:` with nothing after it (a relay's keepalive) is an empty message, not an event.
-    if (data.trim() === '') return;
+    if (isBlank(data)) return;
     // An event the translator ignores is not parsed at all.
     if (eventType !== undefined && isSilentEvent(eventType)) {
       this.listener.onEvent({ type: eventType });
@@ -178,6 +191,14 @@ export class EventStreamReader {
       throw new UpstreamProtocolError(`The upstream sent an event larger than ${this.maxEventBytes} bytes.`, 'upstream_too_large');
     }
   }
+}
+
+function isBlank(text: string): boolean {
+  if (text.length === 0) return true;
+  const first = text.charCodeAt(0);
+  // JSON starts with `{` at once in practice: only then is the whole text looked at.
+  if (first !== 0x20 && first !== 0x09 && first !== 0x0a && first !== 0x0d) return false;
+  return text.trim() === '';
 }
 
 function parseEvent(data: string, eventType: string | undefined): RawUpstreamEvent {

@@ -15,6 +15,10 @@
  *    is left. A reset that comes later, or on a fresh socket, is an upstream that received the
  *    request and dropped it while working on it: reported, never resent.
  *
+ * 3. A streamed body (an upload piped through as it arrives) is resent only when it was never
+ *    written: once undici has begun to read it, the bytes it took are gone, and a second attempt
+ *    would send the rest as if it were the whole.
+ *
  * The round trip is estimated by the socket's connect time (a TCP handshake is one round trip, TLS
  * adds one or two), doubled, plus slack for the event loop; capped so that an upstream that took the
  * request in and reset it a second later is never resent. A late-noticed stale reset (a busy event
@@ -39,6 +43,8 @@ export interface AttemptRecord {
   readonly writtenAt: number;
   /** See `staleWindowFor`. */
   readonly staleWindowMs: number;
+  /** The body is a stream, read as it is sent: it cannot be sent again once written. */
+  readonly streamedBody: boolean;
 }
 
 export type ResendReason = 'unsent' | 'stale-socket';
@@ -53,6 +59,7 @@ const OWN_FAILURE_CODES = new Set(['UND_ERR_ABORTED', 'UND_ERR_DESTROYED', 'UND_
 export function resendReason(error: unknown, attempt: AttemptRecord): ResendReason | null {
   const code = errorCode(error);
   if (!attempt.written) return code !== undefined && OWN_FAILURE_CODES.has(code) ? null : 'unsent';
+  if (attempt.streamedBody) return null;
   if (!attempt.reusedSocket || attempt.responseBegun) return null;
   if (code === undefined || !SOCKET_CLOSED_CODES.has(code)) return null;
   return performance.now() - attempt.writtenAt <= attempt.staleWindowMs ? 'stale-socket' : null;

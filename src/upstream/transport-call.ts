@@ -49,6 +49,7 @@ export class TransportCall implements Dispatcher.DispatchHandler, UpstreamReply,
   responseBegun = false;
   writtenAt = 0;
   staleWindowMs = 0;
+  readonly streamedBody: boolean;
 
   private phase: Phase = 'waiting';
   private controller: Dispatcher.DispatchController | null = null;
@@ -81,6 +82,7 @@ export class TransportCall implements Dispatcher.DispatchHandler, UpstreamReply,
     private readonly presence: Presence,
   ) {
     const accept = settings.acceptEncoding;
+    this.streamedBody = request.body !== undefined && typeof request.body !== 'string' && !Buffer.isBuffer(request.body);
     this.options = {
       method: request.method,
       path: settings.basePath + request.path,

@@ -6,6 +6,7 @@
  * compressed bodies, and reads bodies buffered (within the deadline, bounded) or streamed (with
  * backpressure). Each call is a `TransportCall`.
  */
+import type { Readable } from 'node:stream';
 import { Pool, type Client } from 'undici';
 import { ClientGoneError } from '../errors.js';
 import { TransportCall } from './transport-call.js';
@@ -47,7 +48,12 @@ export interface UpstreamRequest {
   path: string;
   /** Complete request headers (authorization, accept, content-type, x-client-request-id …) built by the caller. */
   headers: Record<string, string>;
-  body?: string | Buffer;
+  /**
+   * A whole body, or one sent as it is read (an upload piped through). A streamed body is sent once
+   * at most: it is resent only when the failed attempt never began to write it (see `resend-rule.ts`).
+   * Give its length as `content-length` when known; without one it goes chunked.
+   */
+  body?: string | Buffer | Readable;
 }
 
 export interface BodyConsumer {

@@ -33,7 +33,7 @@ describe('upstream credentials', () => {
   });
 
   it('sends nothing of the client when UPSTREAM_API_KEY is set', async () => {
-    harness = await startHarness({ UPSTREAM_API_KEY: UPSTREAM_KEY });
+    harness = await startHarness({ UPSTREAM_API_KEY: UPSTREAM_KEY, ADAPTER_AUTH: 'none' });
 
     await post(chatRequest(), CLIENT_KEY).set('openai-organization', 'org-abc').expect(200);
 

@@ -109,7 +109,9 @@ describe('requests the adapter cannot read', () => {
   });
 
   it.each([
-    ['POST', '/v1/completions'],
+    // /v1/completions and every other /v1/* route are forwarded upstream (drop-in routes).
+    ['POST', '/v2/completions'],
+    ['GET', '/v1'],
     ['GET', '/v1/chat/completions'],
     ['GET', '/'],
   ])('answers 404 for %s %s', async (method, path) => {

@@ -211,7 +211,8 @@ describe('GET /metrics', () => {
     harness = await startStreamHarness({ env: { ADAPTER_API_KEYS: CLIENT_KEY, UPSTREAM_API_KEY: UPSTREAM_KEY } });
     const base = harness.url.replace(/\/v1$/, '');
     expect((await fetch(`${harness.url}/chat/completions`, { method: 'POST', body: '{}' })).status).toBe(401);
-    const unknownPath = await fetch(`${base}/v1/secret-path-never-in-metrics`, { headers: { authorization: `Bearer ${CLIENT_KEY}` } });
+    // Not under /v1/: every /v1/* path is forwarded upstream (and counted as `/v1/*path`).
+    const unknownPath = await fetch(`${base}/secret-path-never-in-metrics`, { headers: { authorization: `Bearer ${CLIENT_KEY}` } });
     expect(unknownPath.status).toBe(404);
 
     const { exposition, text } = await scrapeUntil((scraped) => requestsCounted(scraped) === 2);

@@ -95,6 +95,33 @@ describe('client headers that must not travel upstream', () => {
   });
 });
 
+describe('client headers on the passthrough of other /v1/* routes', () => {
+  /** What an SDK adds that says who the client is (`x-stainless-*`): the upstream needs none of it. */
+  const sdkHeaders = { 'x-stainless-os': 'Linux', 'x-stainless-runtime-version': 'v20.19.0', 'x-stainless-retry-count': '0', 'accept-language': 'fr' };
+  const multipart = '--b\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nbatch\r\n--b--\r\n';
+
+  it.each([
+    { route: 'POST /v1/embeddings (chunked JSON)', method: 'POST', path: '/v1/embeddings', type: 'application/json', body: chatBody, chunked: true },
+    { route: 'POST /v1/files (multipart)', method: 'POST', path: '/v1/files', type: 'multipart/form-data; boundary=b', body: multipart, chunked: false },
+    { route: 'GET /v1/files/file-1/content', method: 'GET', path: '/v1/files/file-1/content', type: undefined, body: undefined, chunked: false },
+    { route: 'DELETE /v1/files/file-1', method: 'DELETE', path: '/v1/files/file-1', type: undefined, body: undefined, chunked: false },
+  ])('$route forwards only the body’s type and length, accept, the API’s beta switch and the key', async ({ method, path, type, body, chunked }) => {
+    await start();
+    const headers: Record<string, string> = { ...clientOnlyHeaders, ...sdkHeaders, accept: 'application/json', 'openai-beta': 'assistants=v2' };
+    if (type !== undefined) headers['content-type'] = type;
+    await rawRequest(app.port, { method, path, headers, body, chunked });
+
+    const received = upstream.requests[0]!.headers;
+    const allowed = [...UPSTREAM_HEADER_NAMES, 'openai-beta', 'transfer-encoding'];
+    expect(Object.keys(received).filter((name) => !allowed.includes(name))).toEqual([]);
+    expect(received.host).toBe(new URL(upstream.url).host);
+    expect({ accept: received.accept, beta: received['openai-beta'], type: received['content-type'] }).toEqual({ accept: 'application/json', beta: 'assistants=v2', type });
+    const values = Object.values(received).join('\n');
+    expect(distinctiveValues.filter((value) => values.includes(value))).toEqual([]);
+    expect(upstream.requests[0]!.rawBody).toBe(body ?? '');
+  });
+});
+
 describe('the upstream path comes from the route', () => {
   it.each([
     { path: '/v1/chat/completions/../../x', status: 404, upstreamPaths: [] },
@@ -108,6 +135,21 @@ describe('the upstream path comes from the route', () => {
     await start();
     const answer = await rawRequest(app.port, { path, headers: json, body: chatBody });
     expect({ status: answer.status, upstreamPaths: upstream.requests.map((request) => request.path) }).toEqual({ status, upstreamPaths });
+  });
+
+  it.each([
+    { method: 'POST', path: '/v1/embeddings/../../responses', upstreamPaths: [] },
+    { method: 'POST', path: '/v1/embeddings%2F..%2Fresponses', upstreamPaths: [] },
+    { method: 'POST', path: '/v1/embeddings/%2e%2e', upstreamPaths: [] },
+    { method: 'GET', path: '/v1/files/%252E%252E%252Fmodels', upstreamPaths: [] },
+    { method: 'GET', path: '/v1//files', upstreamPaths: [] },
+    { method: 'GET', path: '/v1/files/file-1?purpose=x&url=http://evil.example/', upstreamPaths: ['/v1/files/file-1?purpose=x&url=http%3A%2F%2Fevil.example%2F'] },
+    { method: 'GET', path: '/v1/files/a%3Fb%23c', upstreamPaths: ['/v1/files/a%3Fb%23c'] },
+    { method: 'GET', path: '//127.0.0.1:1/v1/files', upstreamPaths: [] },
+  ])('$method $path (passed through): upstream asked for $upstreamPaths', async ({ method, path, upstreamPaths }) => {
+    await start();
+    await rawRequest(app.port, { method, path, headers: json, body: method === 'POST' ? '{}' : undefined });
+    expect(upstream.requests.map((request) => request.path)).toEqual(upstreamPaths);
   });
 
   it.each([
