@@ -1,13 +1,20 @@
 /**
  * The official `openai` SDK pointed at the adapter: nothing changes but `baseURL`.
- * Run: ADAPTER_URL=http://localhost:8080/v1 OPENAI_API_KEY=sk-... MODEL=gpt-5-mini npx tsx examples/openai-sdk.ts
+ * Run: npx tsx examples/openai-sdk.ts    (works with nothing set, e.g. against `npm run demo`)
+ *   ADAPTER_URL     the adapter's base URL (default http://localhost:8080/v1)
+ *   OPENAI_API_KEY  the key this client presents to the adapter (the SDK sends it as `Authorization: Bearer …`):
+ *                   - adapter without UPSTREAM_API_KEY: your upstream (OpenAI or relay) key; the adapter forwards it
+ *                   - adapter with ADAPTER_API_KEYS: one of those keys (the adapter uses its own UPSTREAM_API_KEY upstream)
+ *                   - `npm run demo`: anything
+ *   MODEL           default gpt-5-mini
  */
 import OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
 
-const client = new OpenAI({ baseURL: process.env.ADAPTER_URL ?? 'http://localhost:8080/v1' });
-const model = process.env.MODEL ?? 'gpt-5-mini';
+// The SDK refuses to start without a key; unset, a placeholder will do where the adapter needs none (the demo).
+const client = new OpenAI({ baseURL: process.env.ADAPTER_URL || 'http://localhost:8080/v1', apiKey: process.env.OPENAI_API_KEY || 'no-key-set' });
+const model = process.env.MODEL || 'gpt-5-mini';
 
 // 1. A plain completion.
 const completion = await client.chat.completions.create({

@@ -25,7 +25,7 @@ import {
   textStreamEvents,
   type RecordedRequest,
   type Reply,
-} from '../test/helpers/fake-upstream.js';
+} from '../tools/fake-upstream/index.js';
 
 const seconds = Number(process.env.SOAK_SECONDS ?? 120);
 const concurrency = Number(process.env.SOAK_CONCURRENCY ?? 20);

@@ -3,6 +3,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { clientKeyCheck, requireClientKey } from './http/auth.js';
+import { Drain, type DrainReport } from './http/drain.js';
 import { corsHandler } from './http/cors.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { createLogger, logRequest } from './http/logging.js';
@@ -21,6 +22,7 @@ import { RouteFence } from './routes/route-fence.js';
 import { translateRouter } from './routes/translate.js';
 import { ChatService, chatTranslationFrom } from './serve/chat-service.js';
 import { migrationObservers } from './migration/observers.js';
+import { OpenStreams } from './serve/open-streams.js';
 import { MemoryStore } from './state/memory-store.js';
 import { ConcurrencyLimit } from './upstream/concurrency.js';
 import { PassthroughClient } from './upstream/passthrough-client.js';
@@ -39,6 +41,12 @@ export interface AdapterApp extends RequestListener {
   listen(port: number, onListening?: () => void): Server;
   /** Closes the upstream connections (once the servers are closed). */
   close(): Promise<void>;
+  /**
+   * Drains: readiness 503, new requests 503, idle sockets closed; open streams get `graceMs` to
+   * finish, then an error frame. Resolves when every request is over, the servers are closed and
+   * the upstream calls no client waits for any more are ended.
+   */
+  shutdown(graceMs: number): Promise<DrainReport>;
 }
 
 /**
@@ -46,11 +54,14 @@ export interface AdapterApp extends RequestListener {
  * plain node:http (it is the hot path); everything else goes through Express.
  */
 export function createApp({ config, logger = createLogger(config.logLevel) }: AppDependencies): AdapterApp {
-  const metrics = new AdapterMetrics();
+  const metrics = new AdapterMetrics({ processMetrics: config.metrics });
+  const openStreams = new OpenStreams();
+  const drain = new Drain(openStreams);
   const redactor = new Redactor([config.upstreamApiKey, ...config.adapterApiKeys, config.shadowChatApiKey]);
   const observers = migrationObservers(config, redactor, metrics, logger);
   const transport = new UpstreamTransport({
     baseUrl: config.upstreamBaseUrl,
+    setting: 'UPSTREAM_BASE_URL',
     timeoutMs: config.upstreamTimeoutMs,
     retries: config.upstreamRetries,
     connections: config.maxConcurrentUpstream,
@@ -59,7 +70,10 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
   if (config.adapterAuth === 'none' && config.upstreamApiKey) {
     logger.warn('ADAPTER_AUTH=none: clients are served without a key, on UPSTREAM_API_KEY. Anyone who can reach this port uses it.');
   }
-  const upstream = new ResponsesClient(transport, config.upstreamApiKey, (status, startedAt) => metrics.upstreamAnswered(status, startedAt));
+  const upstream = new ResponsesClient(transport, config.upstreamApiKey, (status, startedAt, call) => {
+    metrics.upstreamAnswered(status, startedAt);
+    if (call.outcome) call.outcome.upstreamStatus = status;
+  });
   const passthrough = new PassthroughClient(transport, config.upstreamApiKey, redactor);
   const continuity = new ReasoningContinuity(
     new MemoryStore(config.reasoningCacheBytes, config.reasoningCacheTtlMs, sizeOfReasoning),
@@ -75,6 +89,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
       heartbeatMs: config.streamHeartbeatMs,
       maxEventBytes: config.streamEventLimitBytes,
     },
+    openStreams,
   });
   const keys = config.adapterApiKeys.length > 0 ? config.adapterApiKeys : undefined;
   const serveChat = chatCompletionsRoute({
@@ -91,7 +106,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(healthRouter());
+  app.use(healthRouter(() => drain.draining));
   // Before the client-key check: scrapers need no key. Scrapes themselves are not counted.
   if (config.metrics) app.use(metricsRouter(metrics), requestMetrics(metrics));
   if (keys) app.use(requireClientKey(keys));
@@ -122,17 +137,27 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     logRequest(logger, request, response);
+    // CORS first: a refusal while draining still carries the origin's headers (a preflight is answered there).
     if (cors !== undefined && cors(request, response)) return;
+    if (drain.admit(request, response)) return;
     if (request.method === 'POST' && isChatPath(request.url)) void serveChat(request, response);
     else app(request, response);
   };
   return Object.assign(handle, {
     listen(port: number, ...rest: unknown[]): Server {
-      return createServer(handle).listen(port, ...(rest as [string, () => void]));
+      const server = createServer(handle);
+      drain.adopt(server);
+      return server.listen(port, ...(rest as [string, () => void]));
     },
     close: async () => {
       await observers.close();
       await transport.close();
+    },
+    shutdown: async (graceMs: number) => {
+      const report = await drain.shutdown(graceMs);
+      await observers.close();
+      await transport.destroy();
+      return report;
     },
   }) as AdapterApp;
 }

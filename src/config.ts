@@ -1,8 +1,59 @@
+import { z } from 'zod';
 import { adapterAuth, checkAdapterAuth, corsOrigins, passthroughDeny, passthroughRoutes, type AdapterAuth, type RoutePrefixes } from './config-access.js';
+import { aliases, baseUrl, checked, flag, fraction, host, integer, oneOf, pattern, port, redisUrl, secret, secretList, size, text, variable, type ProblemParams } from './config-variables.js';
 import type { ReasoningField } from './translate/chat-envelope.js';
 
 /** Models that reason by default: o-series, gpt-5 (not its chat variants), codex, gpt-oss. */
 export const DEFAULT_REASONING_MODELS = /(^|[/:])(o\d|gpt-5(?!.*chat)|gpt-oss|[\w.-]*codex)/i;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Every environment variable the service reads, in one schema: a bad value stops the start with
+ * one line per variable naming it, its problem and an example. Unset or empty means the default.
+ */
+export const ENVIRONMENT = z.object({
+  PORT: port(8080),
+  HOST: host('127.0.0.1'),
+  UPSTREAM_BASE_URL: baseUrl('https://api.openai.com/v1'),
+  UPSTREAM_API_KEY: secret('sk-your-key'),
+  ADAPTER_API_KEYS: secretList('key-one,key-two'),
+  STRICT_PARAMS: flag(false),
+  // Zero would time every call out at once.
+  UPSTREAM_TIMEOUT_MS: integer(600_000, { min: 1 }),
+  STREAM_IDLE_TIMEOUT_MS: integer(300_000, { min: 1 }),
+  STREAM_HEARTBEAT_MS: integer(15_000),
+  UPSTREAM_RETRIES: integer(1),
+  MAX_CHOICES: integer(8, { min: 1, max: 128 }),
+  MODEL_ALIASES: aliases('gpt-4o=gpt-5-mini'),
+  REASONING_CONTENT: flag(true),
+  REASONING_FIELD: oneOf(['reasoning_content', 'reasoning'], 'reasoning_content'),
+  REASONING_SUMMARY: oneOf(['auto', 'concise', 'detailed', 'off'], 'off', 'auto'),
+  REASONING_CONTINUITY: flag(true),
+  REASONING_MODELS: pattern(DEFAULT_REASONING_MODELS, '^(o\\d|gpt-5)'),
+  REASONING_CACHE_MB: integer(64, { min: 1 }),
+  REASONING_CACHE_TTL_S: integer(3600, { min: 1 }),
+  BODY_LIMIT: size('25mb', '25mb'),
+  STREAM_EVENT_LIMIT: size('16mb', '16mb'),
+  LOG_LEVEL: oneOf(LOG_LEVELS, 'info', 'debug'),
+  METRICS: flag(true),
+  SHUTDOWN_GRACE_MS: integer(8000),
+  REDIS_URL: redisUrl('redis://redis:6379'),
+  CAPTURE_FILE: text(undefined),
+  CAPTURE_SAMPLE: fraction(1),
+  CAPTURE_REDACT: oneOf(['none', 'content'], 'none'),
+  CAPTURE_MAX_MB: integer(100, { min: 1 }),
+  SHADOW_CHAT_BASE_URL: baseUrl(undefined, { example: 'https://api.openai.com/v1', key: 'SHADOW_CHAT_API_KEY' }),
+  SHADOW_CHAT_API_KEY: secret('sk-your-key'),
+  SHADOW_SAMPLE: fraction(0.1),
+  SHADOW_CONCURRENCY: integer(4, { min: 1 }),
+  SHADOW_FILE: text('shadow.jsonl'),
+  ADAPTER_AUTH: checked('ADAPTER_AUTH', adapterAuth, 'none'),
+  PASSTHROUGH_ROUTES: checked('PASSTHROUGH_ROUTES', passthroughRoutes, '/v1/embeddings,/v1/files'),
+  PASSTHROUGH_DENY: checked('PASSTHROUGH_DENY', passthroughDeny, '/v1/files'),
+  CORS_ORIGINS: checked('CORS_ORIGINS', corsOrigins, 'https://chat.example.com'),
+  MAX_CONCURRENT_UPSTREAM: integer(256, { min: 1 }),
+});
 
 /** Service configuration, read once from the environment. */
 export interface Config {
@@ -45,6 +96,10 @@ export interface Config {
   logLevel: string;
   /** Serve Prometheus metrics on `GET /metrics` (METRICS=off removes the route). */
   metrics: boolean;
+  /** On SIGTERM, how long open streams may go on before they are ended with an error frame. */
+  shutdownGraceMs: number;
+  /** Reserved for sharing remembered reasoning between replicas; nothing reads it yet. */
+  redisUrl: string | undefined;
   /** Record incoming Chat requests as JSON lines (migration testing); undefined: off. */
   captureFile: string | undefined;
   /** The share of requests captured, 0 to 1. */
@@ -70,51 +125,62 @@ export interface Config {
   maxConcurrentUpstream: number;
 }
 
-export class ConfigError extends Error {}
+/** A configuration that cannot start: one line per bad variable, in `problems`. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+
+  constructor(problems: string | string[]) {
+    const list = typeof problems === 'string' ? [problems] : problems;
+    super(list.join('\n'));
+    this.name = 'ConfigError';
+    this.problems = list;
+  }
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ENVIRONMENT.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map(describeIssue));
+  const variables = parsed.data;
   const config: Config = {
-    port: integer(env, 'PORT', 8080),
-    host: env.HOST || undefined,
-    upstreamBaseUrl: baseUrl(env.UPSTREAM_BASE_URL || 'https://api.openai.com/v1'),
-    upstreamApiKey: env.UPSTREAM_API_KEY || undefined,
-    adapterApiKeys: (env.ADAPTER_API_KEYS ?? '')
-      .split(',')
-      .map((key) => key.trim())
-      .filter((key) => key !== ''),
-    strictParams: flag(env.STRICT_PARAMS),
-    // Zero would time every call out at once.
-    upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 600_000, 1),
-    streamIdleTimeoutMs: integer(env, 'STREAM_IDLE_TIMEOUT_MS', 300_000, 1),
-    streamHeartbeatMs: integer(env, 'STREAM_HEARTBEAT_MS', 15_000),
-    upstreamRetries: integer(env, 'UPSTREAM_RETRIES', 1),
-    maxChoices: integer(env, 'MAX_CHOICES', 8, 1),
-    reasoningContent: env.REASONING_CONTENT === undefined ? true : flag(env.REASONING_CONTENT),
-    reasoningField: reasoningField(env.REASONING_FIELD),
-    reasoningSummary: reasoningSummary(env.REASONING_SUMMARY),
-    reasoningContinuity: env.REASONING_CONTINUITY === undefined ? true : flag(env.REASONING_CONTINUITY),
-    reasoningModels: pattern(env, 'REASONING_MODELS', DEFAULT_REASONING_MODELS),
-    reasoningCacheBytes: integer(env, 'REASONING_CACHE_MB', 64, 1) * 1024 * 1024,
-    reasoningCacheTtlMs: integer(env, 'REASONING_CACHE_TTL_S', 3600, 1) * 1000,
-    bodyLimitBytes: bytes('BODY_LIMIT', env.BODY_LIMIT || '25mb', '100kb or 25mb'),
-    streamEventLimitBytes: bytes('STREAM_EVENT_LIMIT', env.STREAM_EVENT_LIMIT || '16mb', '512kb or 16mb'),
-    logLevel: env.LOG_LEVEL || 'info',
-    modelAliases: modelAliases(env.MODEL_ALIASES),
-    metrics: env.METRICS === undefined ? true : flag(env.METRICS),
-    captureFile: env.CAPTURE_FILE || undefined,
-    captureSample: share(env, 'CAPTURE_SAMPLE', 1),
-    captureRedact: captureRedact(env.CAPTURE_REDACT),
-    captureMaxBytes: integer(env, 'CAPTURE_MAX_MB', 100, 1) * 1024 * 1024,
-    shadowChatBaseUrl: env.SHADOW_CHAT_BASE_URL ? baseUrl(env.SHADOW_CHAT_BASE_URL, 'SHADOW_CHAT_BASE_URL') : undefined,
-    shadowChatApiKey: env.SHADOW_CHAT_API_KEY || undefined,
-    shadowSample: share(env, 'SHADOW_SAMPLE', 0.1),
-    shadowConcurrency: integer(env, 'SHADOW_CONCURRENCY', 4, 1),
-    shadowFile: env.SHADOW_FILE || 'shadow.jsonl',
-    adapterAuth: adapterAuth(env.ADAPTER_AUTH),
-    passthroughRoutes: passthroughRoutes(env.PASSTHROUGH_ROUTES),
-    passthroughDeny: passthroughDeny(env.PASSTHROUGH_DENY),
-    corsOrigins: corsOrigins(env.CORS_ORIGINS),
-    maxConcurrentUpstream: integer(env, 'MAX_CONCURRENT_UPSTREAM', 256, 1),
+    port: variables.PORT,
+    host: variables.HOST,
+    upstreamBaseUrl: variables.UPSTREAM_BASE_URL,
+    upstreamApiKey: variables.UPSTREAM_API_KEY,
+    adapterApiKeys: variables.ADAPTER_API_KEYS,
+    strictParams: variables.STRICT_PARAMS,
+    upstreamTimeoutMs: variables.UPSTREAM_TIMEOUT_MS,
+    streamIdleTimeoutMs: variables.STREAM_IDLE_TIMEOUT_MS,
+    streamHeartbeatMs: variables.STREAM_HEARTBEAT_MS,
+    upstreamRetries: variables.UPSTREAM_RETRIES,
+    maxChoices: variables.MAX_CHOICES,
+    reasoningContent: variables.REASONING_CONTENT,
+    reasoningField: variables.REASONING_FIELD,
+    reasoningSummary: variables.REASONING_SUMMARY === 'off' ? undefined : variables.REASONING_SUMMARY,
+    reasoningContinuity: variables.REASONING_CONTINUITY,
+    reasoningModels: variables.REASONING_MODELS,
+    reasoningCacheBytes: variables.REASONING_CACHE_MB * 1024 * 1024,
+    reasoningCacheTtlMs: variables.REASONING_CACHE_TTL_S * 1000,
+    bodyLimitBytes: variables.BODY_LIMIT,
+    streamEventLimitBytes: variables.STREAM_EVENT_LIMIT,
+    logLevel: variables.LOG_LEVEL,
+    modelAliases: variables.MODEL_ALIASES,
+    metrics: variables.METRICS,
+    shutdownGraceMs: variables.SHUTDOWN_GRACE_MS,
+    redisUrl: variables.REDIS_URL,
+    captureFile: variables.CAPTURE_FILE,
+    captureSample: variables.CAPTURE_SAMPLE,
+    captureRedact: variables.CAPTURE_REDACT,
+    captureMaxBytes: variables.CAPTURE_MAX_MB * 1024 * 1024,
+    shadowChatBaseUrl: variables.SHADOW_CHAT_BASE_URL,
+    shadowChatApiKey: variables.SHADOW_CHAT_API_KEY,
+    shadowSample: variables.SHADOW_SAMPLE,
+    shadowConcurrency: variables.SHADOW_CONCURRENCY,
+    shadowFile: variables.SHADOW_FILE,
+    adapterAuth: variables.ADAPTER_AUTH,
+    passthroughRoutes: variables.PASSTHROUGH_ROUTES,
+    passthroughDeny: variables.PASSTHROUGH_DENY,
+    corsOrigins: variables.CORS_ORIGINS,
+    maxConcurrentUpstream: variables.MAX_CONCURRENT_UPSTREAM,
   };
   if (config.adapterApiKeys.length > 0 && !config.upstreamApiKey) {
     throw new ConfigError('ADAPTER_API_KEYS needs UPSTREAM_API_KEY: client keys must never be forwarded upstream.');
@@ -123,96 +189,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return config;
 }
 
-function flag(value: string | undefined): boolean {
-  return value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
-}
-
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, minimum = 0): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < minimum) {
-    throw new ConfigError(`${name} must be ${minimum === 0 ? 'a non-negative' : 'a positive'} integer, got '${raw}'.`);
+/**
+ * Settings that start but are likely wrong, one line each for the start-up log. A base URL whose
+ * path does not end in `/v1` is one: `/responses` is appended to it as it is, and the official
+ * API and most relays serve it under `/v1` (other paths exist, so it is not an error).
+ */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  const path = new URL(config.upstreamBaseUrl).pathname.replace(/\/+$/, '');
+  if (!path.endsWith('/v1')) {
+    warnings.push(
+      `UPSTREAM_BASE_URL does not end in /v1: requests go to ${config.upstreamBaseUrl}/responses. Most upstreams want the URL with /v1, e.g. UPSTREAM_BASE_URL=https://api.openai.com/v1.`,
+    );
   }
-  return value;
+  if (config.redisUrl !== undefined) warnings.push('REDIS_URL is set, but nothing reads it yet: each replica remembers reasoning in its own memory.');
+  return warnings;
 }
 
-const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
-
-/** A size such as `512kb` or `16mb`, in bytes. */
-function bytes(name: string, raw: string, examples: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(raw.trim());
-  const value = match ? Math.floor(Number(match[1]) * UNITS[(match[2] ?? '').toLowerCase()]!) : 0;
-  if (value < 1) throw new ConfigError(`${name} must be a size such as ${examples}, got '${raw}'.`);
-  return value;
+/** `PORT must be a port number 0-65535, e.g. PORT=8080 (got '99999').` */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const name = String(issue.path[0] ?? 'environment');
+  const params = (issue as { params?: ProblemParams }).params;
+  if (!params) return `${name}: ${issue.message}.`;
+  const got = params.got === undefined ? '' : ` (got '${params.got}')`;
+  return `${name} ${issue.message}, e.g. ${name}=${params.example}${got}.`;
 }
 
-function baseUrl(raw: string, name = 'UPSTREAM_BASE_URL'): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} is not a URL: '${raw}'.`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`${name} must be http or https.`);
-  }
-  // Credentials in a URL end up in logs; the URL is logged at startup.
-  if (url.username !== '' || url.password !== '') {
-    const key = name === 'UPSTREAM_BASE_URL' ? 'UPSTREAM_API_KEY' : 'SHADOW_CHAT_API_KEY';
-    throw new ConfigError(`${name} must not contain credentials; set ${key} instead.`);
-  }
-  return url.toString().replace(/\/+$/, '');
-}
-
-/** A share such as 0.05: a number from 0 to 1. */
-function share(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || value > 1) throw new ConfigError(`${name} must be a number from 0 to 1, got '${raw}'.`);
-  return value;
-}
-
-function captureRedact(raw: string | undefined): Config['captureRedact'] {
-  if (raw === undefined || raw === '' || raw === 'none') return 'none';
-  if (raw === 'content') return raw;
-  throw new ConfigError(`CAPTURE_REDACT must be none or content, got '${raw}'.`);
-}
-
-function pattern(env: NodeJS.ProcessEnv, name: string, fallback: RegExp): RegExp {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  try {
-    return new RegExp(raw, 'i');
-  } catch {
-    throw new ConfigError(`${name} is not a valid regular expression: '${raw}'.`);
-  }
-}
-
-/** `MODEL_ALIASES=gpt-4o=gpt-5.2,gpt-4=gpt-5-pro`: comma-separated `client-name=upstream-name` pairs. */
-function modelAliases(raw: string | undefined): Map<string, string> {
-  const aliases = new Map<string, string>();
-  for (const pair of (raw ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '')) {
-    const at = pair.indexOf('=');
-    const from = pair.slice(0, at).trim();
-    const to = pair.slice(at + 1).trim();
-    if (at < 0 || from === '' || to === '') {
-      throw new ConfigError(`MODEL_ALIASES entries must look like client-model=upstream-model, got '${pair}'.`);
-    }
-    aliases.set(from, to);
-  }
-  return aliases;
-}
-
-function reasoningField(raw: string | undefined): ReasoningField {
-  if (raw === undefined || raw === '' || raw === 'reasoning_content') return 'reasoning_content';
-  if (raw === 'reasoning') return raw;
-  throw new ConfigError(`REASONING_FIELD must be reasoning_content or reasoning, got '${raw}'.`);
-}
-
-function reasoningSummary(raw: string | undefined): Config['reasoningSummary'] {
-  if (raw === undefined || raw === '' || raw === 'off') return undefined;
-  if (raw === 'auto' || raw === 'concise' || raw === 'detailed') return raw;
-  throw new ConfigError(`REASONING_SUMMARY must be auto, concise, detailed or off, got '${raw}'.`);
-}
+// `variable` is exported for configuration added elsewhere (one entry in ENVIRONMENT each).
+export { variable };

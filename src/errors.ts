@@ -42,6 +42,8 @@ export type AdapterCode =
   | 'request_timeout'
   | 'unknown_url'
   | 'client_closed'
+  /** The adapter is draining for a shutdown (503, `connection: close`). */
+  | 'shutting_down'
   /** MAX_CONCURRENT_UPSTREAM reached: a 429 before any upstream call. */
   | 'adapter_concurrency_limit'
   | 'internal_error';

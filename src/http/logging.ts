@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino, type Logger } from 'pino';
-import { ApiError } from '../errors.js';
+import { ApiError, InternalError } from '../errors.js';
+import type { RequestOutcome } from '../serve/request-outcome.js';
 
 declare module 'node:http' {
   interface IncomingMessage {
@@ -13,6 +14,8 @@ declare module 'node:http' {
   interface ServerResponse {
     /** The error the request ended with, for its log line. */
     err?: unknown;
+    /** What the request came to (model, usage, …), for its log line and the token metrics. */
+    outcome?: RequestOutcome;
   }
 }
 
@@ -44,15 +47,20 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
 /** An ApiError is an answer, not a fault: its stack says nothing. Anything else keeps its stack. */
 function serializeError(error: unknown): unknown {
   const serialized = pino.stdSerializers.err(error as Error) as Record<string, unknown>;
-  if (error instanceof ApiError && error.fault !== 'adapter') delete serialized.stack;
+  if (error instanceof ApiError && !(error instanceof InternalError)) delete serialized.stack;
   return serialized;
 }
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** Probes and scrapes: their lines are at debug, so a busy orchestrator does not fill the log. */
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
 /**
  * One log line per request, written when its response closes: id, method, path (never the query,
- * which may carry a key), status, time, and the error it ended with. 5xx at error, 4xx at warn.
+ * which may carry a key), status, time, the error it ended with, and what the pipeline noted of
+ * it (models asked and served, stream, n, upstream status, finish reasons, tokens, warnings).
+ * 5xx at error (a shutdown's 503 at warn), 4xx at warn, probes and scrapes at debug.
  * The id comes from a sane `x-request-id` or is new, and is echoed back. Costs one listener and,
  * only when something logs during the request, one child logger.
  */
@@ -68,13 +76,20 @@ export function logRequest(logger: Logger, request: IncomingMessage, response: S
   request.id = id;
   Object.defineProperty(request, 'log', { configurable: true, get: () => (child ??= logger.child({ req })) });
   response.once('close', () => {
-    const { statusCode: status, err } = response;
+    const { statusCode: status, err, outcome } = response;
     const failed = err !== undefined || status >= 500;
-    const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+    const level = levelOf(status, err, req.path);
     if (!logger.isLevelEnabled(level)) return;
     const line: Record<string, unknown> = { req, res: { statusCode: status }, responseTime: Date.now() - startedAt };
+    if (outcome) Object.assign(line, outcome);
     if (failed) line.err = err ?? new Error(`failed with status code ${status}`);
     const message = failed ? 'request errored' : response.writableEnded ? 'request completed' : 'request aborted';
     logger[level](line, message);
   });
+}
+
+function levelOf(status: number, err: unknown, path: string): 'error' | 'warn' | 'info' | 'debug' {
+  if (status >= 500) return (err as ApiError | undefined)?.code === 'shutting_down' ? 'warn' : 'error';
+  if (status >= 400) return 'warn';
+  return QUIET_PATHS.has(path) ? 'debug' : 'info';
 }

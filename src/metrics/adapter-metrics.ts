@@ -1,7 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import { ApiError, UPSTREAM_FAULT_CODES } from '../errors.js';
 import type { TranslatedRequest } from '../translate/request.js';
+import type { TokenUsage } from '../serve/request-outcome.js';
+import { processMetrics } from './process-metrics.js';
 import { Counter, Gauge, Histogram, Registry } from './registry.js';
+import { BoundedLabel } from './bounded-label.js';
 
 /** From a fast upstream answer to a long reasoning run. */
 const SECONDS_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -26,12 +29,23 @@ export class StreamTracker {
   }
 }
 
+/** Distinct model names counted by name; later ones are `other`, so a client cannot grow the series without bound. */
+export const MODEL_LABELS = 50;
+
+export interface AdapterMetricsOptions {
+  /** Add the process's CPU, memory, event-loop and GC metrics to the exposition. */
+  processMetrics?: boolean;
+}
+
 /**
- * The adapter's operations metrics, one set per app. Labels never hold models, keys, request ids
- * or content: only routes, modes, status classes, codes and parameter names, all bounded.
+ * The adapter's operations metrics, one set per app. Labels never hold keys, request ids or
+ * content: only routes, modes, status classes, codes, parameter names and (for tokens) models,
+ * all bounded.
  */
 export class AdapterMetrics {
   private readonly registry = new Registry();
+  private readonly process: { render(): string } | undefined;
+  private readonly models = new BoundedLabel(MODEL_LABELS);
   private readonly requests = this.registry.register(
     new Counter(
       'chat_adapter_requests_total',
@@ -93,9 +107,26 @@ export class AdapterMetrics {
     new Counter('chat_adapter_unknown_upstream_events_total', 'Upstream stream events of unknown types, ignored.'),
   );
   private readonly openStreams = this.registry.register(new Gauge('chat_adapter_open_streams', 'Streams being served now.'));
+  private readonly tokens = this.registry.register(
+    new Counter('chat_adapter_tokens_total', 'Tokens the upstream reported, by model and type (input, output, cached, reasoning).', ['model', 'type']),
+  );
+
+  constructor(options: AdapterMetricsOptions = {}) {
+    this.process = options.processMetrics ? processMetrics() : undefined;
+  }
 
   render(): string {
-    return this.registry.render();
+    const text = this.registry.render();
+    return this.process ? text + this.process.render() : text;
+  }
+
+  /** The tokens of one request: counted once, when its response closes. */
+  countTokens(model: string, usage: TokenUsage): void {
+    const label = this.models.of(model);
+    this.tokens.inc({ model: label, type: 'input' }, usage.prompt);
+    this.tokens.inc({ model: label, type: 'output' }, usage.completion);
+    this.tokens.inc({ model: label, type: 'cached' }, usage.cached);
+    this.tokens.inc({ model: label, type: 'reasoning' }, usage.reasoning);
   }
 
   requestEnded(route: string, mode: RequestMode, statusClass: string, seconds: number): void {
@@ -109,6 +140,8 @@ export class AdapterMetrics {
     response.once('close', () => {
       const statusClass = response.writableFinished ? `${Math.floor(response.statusCode / 100)}xx` : 'client_closed';
       this.requestEnded(typeof route === 'string' ? route : route(), mode(), statusClass, secondsSince(startedAt));
+      const outcome = response.outcome;
+      if (outcome?.usage) this.countTokens(outcome.servedModel ?? outcome.model ?? 'unknown', outcome.usage);
     });
   }
 

@@ -31,10 +31,13 @@ export function upstreamCallFor(request: IncomingMessage, response: ServerRespon
     const value = request.headers[name];
     if (typeof value === 'string') forwardedHeaders[name] = value;
   }
+  // Read by the request's log line and the token metrics when the response closes.
+  const outcome = (response.outcome = {});
   return {
     authorization: request.headers.authorization,
     forwardedHeaders,
     requestId,
     presence: new ResponsePresence(response),
+    outcome,
   };
 }

@@ -10,8 +10,10 @@ import type { ResponseTranslationOptions } from '../translate/chat-envelope.js';
 import type { ChatCompletion } from '../types/chat.js';
 import type { UpstreamCall } from '../upstream/call.js';
 import type { ChunkSink } from './chunk-sink.js';
+import type { OpenStreams } from './open-streams.js';
 import { serveJson } from './serve-json.js';
 import { serveStream, type OutputWatcher, type StreamSettings } from './serve-stream.js';
+import { noteRequest } from './request-outcome.js';
 import { UpstreamCaller, type ChatPlan, type ResponsesUpstream } from './upstream-call.js';
 
 export interface ChatTranslation {
@@ -25,6 +27,8 @@ export interface ChatTranslation {
 export interface ChatServiceOptions extends ChatTranslation {
   answer: ResponseTranslationOptions;
   stream: StreamSettings;
+  /** The streams being served, for a shutdown to end. */
+  openStreams?: OpenStreams;
 }
 
 /** How the operator's configuration shapes the translation of a request. */
@@ -64,6 +68,8 @@ export class ChatService {
   /** Validates and translates a Chat request body (throwing a 400 naming the field), and puts remembered reasoning back. */
   async plan(body: unknown, call: UpstreamCall): Promise<ChatPlan> {
     const translated = translateChat(body, this.options);
+    // The model as the client asked for it, before MODEL_ALIASES (the body has been validated).
+    noteRequest(call.outcome, (body as { model: string }).model, translated);
     this.metrics.countTranslation(translated);
     return { translated, prepared: await this.continuity.prepare(translated.request, call) };
   }
@@ -80,7 +86,9 @@ export class ChatService {
       redactor: this.redactor,
       answerOptions: this.options.answer,
       settings: this.options.stream,
+      entry: this.options.openStreams?.enter(),
     };
-    return serveStream(dependencies, plan, call, sink, watcher, log);
+    const served = serveStream(dependencies, plan, call, sink, watcher, log);
+    return dependencies.entry ? served.finally(dependencies.entry.leave) : served;
   }
 }

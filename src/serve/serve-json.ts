@@ -4,6 +4,7 @@ import type { ResponseTranslationOptions } from '../translate/chat-envelope.js';
 import { assembleCompletion, toChatChoice } from '../translate/response.js';
 import type { ChatCompletion } from '../types/chat.js';
 import { CallScope, type UpstreamCall } from '../upstream/call.js';
+import { noteCompletion } from './request-outcome.js';
 import type { ChatPlan, UpstreamCaller } from './upstream-call.js';
 
 export interface JsonServeDependencies {
@@ -26,7 +27,9 @@ export async function serveJson(
     const responses = replies.map((reply) => reply.response);
     for (const response of responses) await continuity.capture(plan.prepared, response);
     const choices = responses.map((response, index) => toChatChoice(response, context, answerOptions, index));
-    return { completion: assembleCompletion(responses, choices), headers: replies[0]!.headers };
+    const completion = assembleCompletion(responses, choices);
+    noteCompletion(call.outcome, completion);
+    return { completion, headers: replies[0]!.headers };
   } catch (error) {
     scope.cancel(); // one of several failed: the others stop
     metrics.countUpstreamError(error);

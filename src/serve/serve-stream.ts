@@ -24,6 +24,8 @@ import type { BodyConsumer, BodyControl } from '../upstream/call.js';
 import { CallScope, type UpstreamCall } from '../upstream/call.js';
 import { EventStreamReader, type EventStreamListener } from '../upstream/event-stream.js';
 import type { ChunkSink } from './chunk-sink.js';
+import type { StreamEntry } from './open-streams.js';
+import { noteStream } from './request-outcome.js';
 import type { ChatPlan, StreamReply, UpstreamCaller } from './upstream-call.js';
 
 export interface StreamSettings {
@@ -42,6 +44,8 @@ export interface StreamServeDependencies {
   redactor: Redactor;
   answerOptions: ResponseTranslationOptions;
   settings: StreamSettings;
+  /** This stream's place among the open streams, so a shutdown can end it. */
+  entry?: StreamEntry;
 }
 
 /** Told when the first output of the stream goes out (time to first token). */
@@ -62,15 +66,17 @@ export async function serveStream(
 ): Promise<void> {
   const session = new StreamSession(dependencies, plan, call, sink, watcher, log);
   const scope = new CallScope(call.presence);
+  dependencies.entry?.bind((error) => session.abort(error, scope));
   let replies: StreamReply[];
   try {
     replies = await Promise.all(session.choices.map(() => dependencies.caller.stream(plan, scope.of(call))));
   } catch (error) {
     scope.cancel();
     dependencies.metrics.countUpstreamError(error);
-    throw error; // rendered with its status by the HTTP layer
+    throw session.failure ?? error; // rendered with its status by the HTTP layer
   }
   await session.run(replies, scope);
+  noteStream(call.outcome, session.choices);
 
   if (call.presence.gone) return; // the client left; nothing to say
   const { failure } = session;
@@ -79,7 +85,7 @@ export async function serveStream(
     const written = session.writtenBeforeFailure();
     if (!sink.isOpen) throw failure;
     const told = dependencies.redactor.error(failure, call.authorization).toBody();
-    log.warn({ error: told.error }, 'stream ended by an upstream error');
+    log.warn({ error: told.error }, failure.code === 'shutting_down' ? 'stream ended: the adapter is shutting down' : 'stream ended by an upstream error');
     sink.end(`${written}data: ${JSON.stringify(told)}\n\n`);
     return;
   }
@@ -184,6 +190,16 @@ class StreamSession {
     return text;
   }
 
+  /** Ends the stream from outside (a shutdown); before the upstreams have answered, their calls are cancelled. */
+  abort(error: ApiError, scope: CallScope): void {
+    if (this.finished) {
+      this.fail(error);
+      return;
+    }
+    this.failure ??= error;
+    scope.cancel();
+  }
+
   fail(error: unknown): void {
     if (this.failure === undefined) this.failure = asApiError(error, this.call.presence.gone);
     this.stopAll();
@@ -244,6 +260,10 @@ class ChoiceReader implements BodyConsumer, EventStreamListener {
     readonly state: StreamState,
   ) {
     this.reader = new EventStreamReader(this, session.dependencies.settings.maxEventBytes);
+  }
+
+  get finishReason(): string | null {
+    return this.outcome?.kind === 'finished' ? this.outcome.finishReason : null;
   }
 
   /** Ended with a finish chunk (or a stop), not a failure. */

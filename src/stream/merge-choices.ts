@@ -3,11 +3,11 @@ import { sumChatUsage, toChatUsage } from '../translate/usage.js';
 import type { ChatCompletionChunk, ServiceTier } from '../types/chat.js';
 import type { UpstreamUsage } from '../types/responses-upstream.js';
 
-export type Envelope = Pick<ChatCompletionChunk, 'id' | 'created' | 'model'>;
+export type Envelope = Pick<ChatCompletionChunk, 'id' | 'created' | 'model'> & { service_tier?: ServiceTier | null };
 
 /**
- * One id, created and model for the whole stream, whichever choice spoke first: the first chunk
- * sent names the envelope, and every later chunk is stamped with it.
+ * One id, created, model and service tier for the whole stream, whichever choice spoke first: the
+ * first chunk sent names the envelope, and every later chunk is stamped with it.
  */
 export class ChoiceMerger {
   private current: Envelope | undefined;
@@ -20,11 +20,12 @@ export class ChoiceMerger {
 
   stamp(chunk: ChatCompletionChunk): ChatCompletionChunk {
     if (this.current === undefined) {
-      this.current = { id: chunk.id, created: chunk.created, model: chunk.model };
+      this.current = { id: chunk.id, created: chunk.created, model: chunk.model, service_tier: chunk.service_tier };
     } else if (this.choices > 1) {
       chunk.id = this.current.id;
       chunk.created = this.current.created;
       chunk.model = this.current.model;
+      chunk.service_tier = this.current.service_tier;
     }
     return chunk;
   }
@@ -37,7 +38,7 @@ export function usageChunk(envelope: Envelope, serviceTier: string | null, usage
     object: 'chat.completion.chunk',
     created: envelope.created,
     model: envelope.model,
-    service_tier: serviceTier as ServiceTier | null,
+    service_tier: envelope.service_tier !== undefined ? envelope.service_tier : (serviceTier as ServiceTier | null),
     choices: [],
     usage: sumChatUsage(usages.map((usage) => toChatUsage(usage))),
   };

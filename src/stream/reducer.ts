@@ -144,18 +144,18 @@ function errorEventFailure(event: ErrorEvent): ApiError {
 }
 
 /**
- * Takes id, created and model from the first response snapshot; they never change after the role
- * chunk, so every chunk of the stream carries the same ones. The tier is only concrete in the final
- * response (`response.created` says what was asked, `auto`; `response.completed` what served it).
+ * Takes id, created, model and service tier from the first response snapshot; they never change
+ * after the role chunk, so every chunk of the stream carries the same ones. For the tier that is
+ * the first value known, what `response.created` says (`auto` when that was asked), although
+ * `response.completed` names the tier that served it (`default`): a client reading any chunk
+ * sees one value (the JSON answer, built from the final response, has the served tier).
  */
 function adoptEnvelope(state: StreamState, response: UpstreamResponse | undefined): void {
-  if (!response) return;
-  if (!state.roleSent) {
-    if (response.id) state.id = completionId(response.id);
-    if (typeof response.created_at === 'number') state.created = response.created_at;
-    if (response.model) state.model = response.model;
-  }
-  if (response.service_tier !== undefined) state.serviceTier = response.service_tier ?? null;
+  if (!response || state.roleSent) return;
+  if (response.id) state.id = completionId(response.id);
+  if (typeof response.created_at === 'number') state.created = response.created_at;
+  if (response.model) state.model = response.model;
+  if (typeof response.service_tier === 'string') state.serviceTier = response.service_tier;
 }
 
 function ensureRole(state: StreamState, out: ChatCompletionChunk[]): void {

@@ -1,4 +1,5 @@
 /** What an upstream call knows of the client request it serves, and how it hears that the client left. */
+import type { RequestOutcome } from '../serve/request-outcome.js';
 import type { Presence } from './transport.js';
 
 export type { BodyConsumer, BodyControl, Presence } from './transport.js';
@@ -10,6 +11,8 @@ export interface UpstreamCall {
   forwardedHeaders: Record<string, string>;
   requestId: string;
   presence: Presence;
+  /** What the request came to, filled along the way for its log line (shared by every call of a request). */
+  outcome?: RequestOutcome;
 }
 
 /**

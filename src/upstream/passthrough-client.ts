@@ -46,6 +46,7 @@ export class PassthroughClient {
       },
       call.presence,
     );
+    if (call.outcome) call.outcome.upstreamStatus = reply.status;
     if (isRedirect(reply.status)) {
       reply.cancel();
       throw redirectError(reply.status);

@@ -6,8 +6,8 @@ import { upstreamHeaders, type UpstreamCall } from './call.js';
 import type { UpstreamReply, UpstreamTransport } from './transport.js';
 import { errorFromReply, isRedirect, passedBackHeaders, protocolOrEmbeddedError } from './upstream-errors.js';
 
-/** Told when each upstream call has its headers (the upstream latency metric). */
-export type HeadersObserver = (status: number, startedAt: number) => void;
+/** Told when each upstream call has its headers (the upstream latency metric, the request's outcome). */
+export type HeadersObserver = (status: number, startedAt: number, call: UpstreamCall) => void;
 
 /** `POST /responses`, as JSON or as an event stream, over the transport. */
 export class ResponsesClient implements ResponsesUpstream {
@@ -45,7 +45,7 @@ export class ResponsesClient implements ResponsesUpstream {
     headers['content-type'] = 'application/json';
     const startedAt = performance.now();
     const reply = await this.transport.request({ method: 'POST', path: '/responses', headers, body: JSON.stringify(body) }, call.presence);
-    this.observeHeaders(reply.status, startedAt);
+    this.observeHeaders(reply.status, startedAt, call);
     if (reply.status >= 200 && reply.status < 300) return reply;
     if (isRedirect(reply.status)) {
       reply.cancel();

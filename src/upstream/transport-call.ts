@@ -279,7 +279,7 @@ export class TransportCall implements Dispatcher.DispatchHandler, UpstreamReply,
       this.resendTimer = setTimeout(resend, resendDelayMs(reason, this.resends++), this);
       return;
     }
-    this.failUnanswered(unanswered(error, this.settings.timeoutMs, this.settings.hostname));
+    this.failUnanswered(unanswered(error, this.settings.timeoutMs, this.settings.upstream));
   }
 
   // ---- the buffered body ----

@@ -2,24 +2,34 @@
 import { errors } from 'undici';
 import { InternalError, UpstreamProtocolError } from '../errors.js';
 
-/** DNS failures: without the host, "ENOTFOUND" does not say which setting is wrong (issue 11). */
-const NAME_LOOKUP_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
+/**
+ * Failures to find or connect to the host: without the host and the setting that names it,
+ * "ENOTFOUND" does not say which setting is wrong (issue 11).
+ */
+const CONNECT_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** The upstream a connection error is about: its host (with the port when one is given), and the setting that names it. */
+export interface UpstreamName {
+  host: string;
+  setting?: string;
+}
 
 /** Why a call got no answer, from undici's error for its last attempt. */
-export function unanswered(error: Error, timeoutMs: number, hostname: string): Error {
+export function unanswered(error: Error, timeoutMs: number, upstream: UpstreamName): Error {
   const code = errorCode(error) ?? '';
   if (code === 'UND_ERR_HEADERS_TIMEOUT') return timedOut(timeoutMs);
   // undici's parser errors carry an HPE_ code only when llhttp names the failure.
   if (error instanceof errors.HTTPParserError || code.startsWith('HPE_') || code === 'UND_ERR_HEADERS_OVERFLOW') return notHttp(error);
   // Headers undici refuses (a control character in a forwarded value, say): ours to fix, not the upstream's.
   if (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') return new InternalError(error);
-  return unreachable(error, hostname);
+  return unreachable(error, upstream);
 }
 
-/** No answer: the connection failed, or closed before any response. */
-export function unreachable(cause: unknown, hostname: string): UpstreamProtocolError {
+/** No answer: the connection failed (`ENOTFOUND api.example.com (UPSTREAM_BASE_URL)`), or closed before any response. */
+export function unreachable(cause: unknown, upstream: UpstreamName): UpstreamProtocolError {
   const code = errorCode(cause);
-  const reason = code === undefined ? messageOf(cause) : NAME_LOOKUP_CODES.has(code) ? `${code} ${hostname}` : code;
+  const named = `${upstream.host}${upstream.setting === undefined ? '' : ` (${upstream.setting})`}`;
+  const reason = code === undefined ? messageOf(cause) : CONNECT_CODES.has(code) ? `${code} ${named}` : code;
   return new UpstreamProtocolError(`Could not reach the upstream: ${reason}.`, 'upstream_unreachable', { cause });
 }
 

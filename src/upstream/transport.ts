@@ -10,11 +10,14 @@ import type { Readable } from 'node:stream';
 import { Pool, type Client } from 'undici';
 import { ClientGoneError } from '../errors.js';
 import { TransportCall } from './transport-call.js';
+import type { UpstreamName } from './transport-errors.js';
 import { UpstreamConnection } from './upstream-connection.js';
 
 export interface TransportOptions {
   /** Upstream base URL including /v1, no trailing slash, e.g. http://127.0.0.1:1234/v1 or https://api.openai.com/v1 */
   baseUrl: string;
+  /** The setting the base URL comes from, named in connection errors (e.g. UPSTREAM_BASE_URL). */
+  setting?: string;
   /** Time allowed for the headers, and for the whole body of a buffered read (ms), from the start of the call. */
   timeoutMs: number;
   /** How many times a request that cannot have reached the upstream is sent again. */
@@ -96,8 +99,8 @@ export interface TransportSettings {
   pool: Pool;
   /** The base URL's path, e.g. '/v1' or '/openai/v1', put before each request's path. */
   basePath: string;
-  /** Named in DNS failures. */
-  hostname: string;
+  /** Named in connection failures. */
+  upstream: UpstreamName;
   timeoutMs: number;
   retries: number;
   maxErrorBodyBytes: number;
@@ -123,7 +126,7 @@ export class UpstreamTransport {
     this.settings = {
       pool,
       basePath: url.pathname.replace(/\/+$/, ''),
-      hostname: url.hostname,
+      upstream: { host: url.host, setting: options.setting },
       timeoutMs: options.timeoutMs,
       retries: options.retries,
       maxErrorBodyBytes: options.maxErrorBodyBytes ?? 64 * 1024,
@@ -141,5 +144,10 @@ export class UpstreamTransport {
   /** Lets running calls finish, then closes every connection. */
   close(): Promise<void> {
     return this.settings.pool.close();
+  }
+
+  /** Ends running calls and closes every connection (a shutdown: the clients have had their answer). */
+  destroy(): Promise<void> {
+    return this.settings.pool.destroy();
   }
 }

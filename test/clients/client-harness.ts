@@ -5,7 +5,7 @@
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/http/logging.js';
-import { startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fake-upstream.js';
+import { startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../../tools/fake-upstream/index.js';
 import { listenOnLoopback } from '../helpers/listening-app.js';
 import { startForEachTest } from '../helpers/per-test.js';
 

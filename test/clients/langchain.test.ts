@@ -4,7 +4,7 @@ import { tool } from '@langchain/core/tools';
 import { ChatOpenAI } from '@langchain/openai';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { functionCallStreamEvents, messageItem, responseObject } from '../helpers/fake-upstream.js';
+import { functionCallStreamEvents, messageItem, responseObject } from '../../tools/fake-upstream/index.js';
 import { useClientHarness } from './client-harness.js';
 import { billedAnswer, billedStream, parisRoundTrip, quotaErrorMidStream, rateLimited } from './upstream-replies.js';
 

@@ -2,7 +2,7 @@ import { Agent, OpenAIChatCompletionsModel, run, setTracingDisabled, tool } from
 import OpenAI, { RateLimitError } from 'openai';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { functionCallItem, messageItem, responseObject, textStreamEvents, type Reply } from '../helpers/fake-upstream.js';
+import { functionCallItem, messageItem, responseObject, textStreamEvents, type Reply } from '../../tools/fake-upstream/index.js';
 import { useClientHarness } from './client-harness.js';
 import { billedAnswer, billedStream, osloStreamedRoundTrip, parisRoundTrip, quotaErrorMidStream, rateLimited } from './upstream-replies.js';
 

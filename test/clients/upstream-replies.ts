@@ -6,7 +6,7 @@ import {
   responseObject,
   textStreamEvents,
   type Reply,
-} from '../helpers/fake-upstream.js';
+} from '../../tools/fake-upstream/index.js';
 import { responsesUsage } from '../helpers/usage-objects.js';
 
 /** Usage with every detail set, which each library reports in its own vocabulary: 49 tokens in all. */

@@ -3,7 +3,7 @@ import { APICallError, generateObject, generateText, stepCountIs, streamText, to
 import type { LanguageModel } from 'ai';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { functionCallItem, messageItem, responseObject } from '../helpers/fake-upstream.js';
+import { functionCallItem, messageItem, responseObject } from '../../tools/fake-upstream/index.js';
 import { useClientHarness } from './client-harness.js';
 import { billedAnswer, billedStream, osloStreamedRoundTrip, parisRoundTrip, quotaErrorMidStream, rateLimited } from './upstream-replies.js';
 

@@ -89,15 +89,15 @@ describe('the configuration', () => {
   it.each([
     [{ UPSTREAM_API_KEY: 'sk-upstream' }, REFUSED_OPEN_START],
     [{ UPSTREAM_API_KEY: 'sk-upstream', ADAPTER_AUTH: 'keys' }, REFUSED_OPEN_START],
-    [{ UPSTREAM_API_KEY: 'sk-upstream', ADAPTER_AUTH: 'open' }, "ADAPTER_AUTH must be keys or none, got 'open'."],
+    [{ UPSTREAM_API_KEY: 'sk-upstream', ADAPTER_AUTH: 'open' }, "ADAPTER_AUTH must be keys or none, got 'open', e.g. ADAPTER_AUTH=none."],
     [{ UPSTREAM_API_KEY: 'sk-upstream', ADAPTER_API_KEYS: 'sk-a', ADAPTER_AUTH: 'none' }, 'ADAPTER_AUTH=none contradicts ADAPTER_API_KEYS: unset one of them.'],
-    [{ CORS_ORIGINS: 'chat.example.com' }, "CORS_ORIGINS must be * or origins such as https://chat.example.com (scheme, host and port only), got 'chat.example.com'."],
+    [{ CORS_ORIGINS: 'chat.example.com' }, "CORS_ORIGINS must be * or origins such as https://chat.example.com (scheme, host and port only), got 'chat.example.com', e.g. CORS_ORIGINS=https://chat.example.com."],
     [{ CORS_ORIGINS: 'https://chat.example.com/app' }, /CORS_ORIGINS must be \* or origins/],
     [{ CORS_ORIGINS: 'https://a.example,*' }, /CORS_ORIGINS must be \* or origins .* got '\*'/],
-    [{ PASSTHROUGH_ROUTES: 'embeddings' }, "PASSTHROUGH_ROUTES entries must be path prefixes such as /v1/embeddings or /v1/files, got 'embeddings'."],
+    [{ PASSTHROUGH_ROUTES: 'embeddings' }, "PASSTHROUGH_ROUTES entries must be path prefixes such as /v1/embeddings or /v1/files, got 'embeddings', e.g. PASSTHROUGH_ROUTES=/v1/embeddings,/v1/files."],
     [{ PASSTHROUGH_ROUTES: '/v1' }, /PASSTHROUGH_ROUTES entries must be path prefixes/],
     [{ PASSTHROUGH_DENY: '/v1/files/../x' }, /PASSTHROUGH_DENY entries must be path prefixes .* got '\/v1\/files\/..\/x'/],
-    [{ MAX_CONCURRENT_UPSTREAM: '0' }, "MAX_CONCURRENT_UPSTREAM must be a positive integer, got '0'."],
+    [{ MAX_CONCURRENT_UPSTREAM: '0' }, "MAX_CONCURRENT_UPSTREAM must be a whole number, 1 or more, e.g. MAX_CONCURRENT_UPSTREAM=256 (got '0')."],
   ])('refuses %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { functionCallItem, messageItem, responseObject, textStreamEvents } from '../helpers/fake-upstream.js';
+import { functionCallItem, messageItem, responseObject, textStreamEvents } from '../../tools/fake-upstream/index.js';
 import { startHarness, type Harness } from '../http/app-harness.js';
 
 /** The examples in examples/ run as a user would run them, against the adapter and a fake upstream. */
@@ -54,6 +54,21 @@ describe('examples', () => {
       output: JSON.stringify({ city: 'Paris', celsius: 18, sky: 'clear' }),
     });
     expect(harness.fake.requests[3]!.body.text.format).toMatchObject({ type: 'json_schema', name: 'event', strict: true });
+  });
+
+  it.skipIf(!hasCurl)('curl.sh and openai-sdk.ts run with no key and no model set, sending no key of their own', async () => {
+    const unset = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ADAPTER_URL: adapterUrl };
+    const { stdout: curled } = await run('bash', ['examples/curl.sh'], { env: unset, timeout: 30_000 });
+    expect(curled).toContain('"object":"chat.completion"');
+    expect(curled.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    const { stdout: sdk } = await run(process.execPath, ['--import', 'tsx', 'examples/openai-sdk.ts'], { env: unset, timeout: 30_000 });
+    expect(sdk).toContain('finish_reason: stop');
+    const sent = harness.fake.requests.map((request) => [request.body?.model, request.headers.authorization]);
+    expect(sent.slice(0, 2)).toEqual([
+      ['gpt-5-mini', undefined],
+      ['gpt-5-mini', undefined],
+    ]);
+    expect(sent.slice(2).every(([model, authorization]) => model === 'gpt-5-mini' && authorization === 'Bearer no-key-set')).toBe(true);
   });
 
   it.skipIf(!hasCurl)('curl.sh: a JSON answer, then an event stream ending in [DONE]', async () => {

@@ -2,7 +2,7 @@
  * Posting translated bodies to the fake upstream, which validates like the real API, so translator
  * tests can check that what they produce is a request the Responses API would take.
  */
-import { startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
+import { startFakeUpstream, type FakeUpstream } from '../../tools/fake-upstream/index.js';
 import { startForAllTests } from './per-test.js';
 
 /** The fake's answer to `POST /responses` with this body, read to the end. */

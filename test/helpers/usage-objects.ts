@@ -11,16 +11,8 @@ export interface UsageDetails {
   reasoning?: number;
 }
 
-/** Usage as the Responses API sends it, every detail present. */
-export function responsesUsage(input: number, output: number, details: Omit<UsageDetails, 'cacheWrite'> = {}) {
-  return {
-    input_tokens: input,
-    input_tokens_details: { cached_tokens: details.cached ?? 0 },
-    output_tokens: output,
-    output_tokens_details: { reasoning_tokens: details.reasoning ?? 0 },
-    total_tokens: input + output,
-  };
-}
+/** Usage as the Responses API sends it, every detail present (the fake upstream's builder). */
+export { responsesUsage } from '../../tools/fake-upstream/wire-objects.js';
 
 /** Usage as real Chat replies send it: every detail key present, zero-filled. */
 export function chatUsage(prompt: number, completion: number, details: UsageDetails = {}): ChatUsage {

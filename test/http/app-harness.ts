@@ -5,7 +5,7 @@
 import { createApp, type AdapterApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/http/logging.js';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { startFakeUpstream, type FakeUpstream } from '../../tools/fake-upstream/index.js';
 import { captureLogs, listenOnLoopback, type ListeningApp, type LogLine } from '../helpers/listening-app.js';
 
 export interface Harness {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { functionCallItem, messageItem, responseObject } from '../helpers/fake-upstream.js';
+import { functionCallItem, messageItem, responseObject } from '../../tools/fake-upstream/index.js';
 import { chatUsage, responsesUsage } from '../helpers/usage-objects.js';
 import { chatRequest, startHarness, type Harness } from './app-harness.js';
 

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, configWarnings, loadConfig } from '../../src/config.js';
 
 describe('loadConfig', () => {
   it('has defaults for an empty environment', () => {
@@ -27,6 +27,8 @@ describe('loadConfig', () => {
       reasoningCacheBytes: 64 * 1024 * 1024,
       reasoningCacheTtlMs: 3_600_000,
       metrics: true,
+      shutdownGraceMs: 8000,
+      redisUrl: undefined,
       captureFile: undefined,
       captureSample: 1,
       captureRedact: 'none',
@@ -69,6 +71,8 @@ describe('loadConfig', () => {
       REASONING_CACHE_MB: '8',
       REASONING_CACHE_TTL_S: '60',
       METRICS: 'off',
+      SHUTDOWN_GRACE_MS: '2000',
+      REDIS_URL: 'redis://redis:6379/0',
       CAPTURE_FILE: '/var/log/chat-capture.jsonl',
       CAPTURE_SAMPLE: '0.25',
       CAPTURE_REDACT: 'content',
@@ -108,6 +112,8 @@ describe('loadConfig', () => {
       reasoningCacheBytes: 8 * 1024 * 1024,
       reasoningCacheTtlMs: 60_000,
       metrics: false,
+      shutdownGraceMs: 2000,
+      redisUrl: 'redis://redis:6379/0',
       captureFile: '/var/log/chat-capture.jsonl',
       captureSample: 0.25,
       captureRedact: 'content',
@@ -136,39 +142,100 @@ describe('loadConfig', () => {
     ['1', true],
     ['yes', true],
     ['ON', true],
+    ['True', true],
     ['0', false],
     ['false', false],
+    ['no', false],
+    ['Off', false],
     ['', false],
+    [' ', false],
   ])('reads STRICT_PARAMS=%j as %s', (value, expected) => {
     expect(loadConfig({ STRICT_PARAMS: value }).strictParams).toBe(expected);
   });
 
+  it('takes the default for an empty flag that is on by default (METRICS= keeps metrics on)', () => {
+    expect(loadConfig({ METRICS: '', REASONING_CONTENT: '', REASONING_CONTINUITY: '' })).toMatchObject({
+      metrics: true,
+      reasoningContent: true,
+      reasoningContinuity: true,
+    });
+  });
+
   it.each([
-    [{ ADAPTER_API_KEYS: 'sk-a' }, /ADAPTER_API_KEYS needs UPSTREAM_API_KEY/],
-    [{ ADAPTER_API_KEYS: 'sk-a', UPSTREAM_API_KEY: '' }, /ADAPTER_API_KEYS needs UPSTREAM_API_KEY/],
-    [{ PORT: 'eighty' }, /PORT must be a non-negative integer, got 'eighty'/],
-    [{ UPSTREAM_RETRIES: '-1' }, /UPSTREAM_RETRIES must be a non-negative integer/],
-    [{ MAX_CHOICES: '2.5' }, /MAX_CHOICES must be a positive integer/],
-    [{ UPSTREAM_BASE_URL: 'api.openai.com/v1' }, /UPSTREAM_BASE_URL is not a URL/],
-    [{ UPSTREAM_BASE_URL: 'ftp://example.com/v1' }, /UPSTREAM_BASE_URL must be http or https/],
-    [{ UPSTREAM_BASE_URL: 'https://user:sk-secret@relay.example/v1' }, /UPSTREAM_BASE_URL must not contain credentials/],
-    [{ UPSTREAM_TIMEOUT_MS: '0' }, /UPSTREAM_TIMEOUT_MS must be a positive integer, got '0'/],
-    [{ STREAM_IDLE_TIMEOUT_MS: '0' }, /STREAM_IDLE_TIMEOUT_MS must be a positive integer/],
-    [{ REASONING_FIELD: 'thoughts' }, /REASONING_FIELD must be reasoning_content or reasoning/],
-    [{ MODEL_ALIASES: 'gpt-4o' }, /MODEL_ALIASES entries must look like client-model=upstream-model/],
-    [{ MODEL_ALIASES: '=gpt-5' }, /MODEL_ALIASES entries must look like client-model=upstream-model/],
-    [{ MAX_CHOICES: '0' }, /MAX_CHOICES must be a positive integer/],
-    [{ BODY_LIMIT: 'lots' }, /BODY_LIMIT must be a size such as 100kb or 25mb, got 'lots'/],
-    [{ BODY_LIMIT: '-1mb' }, /BODY_LIMIT must be a size/],
-    [{ CAPTURE_SAMPLE: '1.5' }, /CAPTURE_SAMPLE must be a number from 0 to 1, got '1.5'/],
-    [{ CAPTURE_REDACT: 'all' }, /CAPTURE_REDACT must be none or content/],
-    [{ SHADOW_CHAT_BASE_URL: 'ftp://x' }, /SHADOW_CHAT_BASE_URL must be http or https/],
-    [{ STREAM_EVENT_LIMIT: 'huge' }, /STREAM_EVENT_LIMIT must be a size such as 512kb or 16mb, got 'huge'/],
-    [{ STREAM_EVENT_LIMIT: '0kb' }, /STREAM_EVENT_LIMIT must be a size/],
-    [{ REASONING_SUMMARY: 'verbose' }, /REASONING_SUMMARY must be auto, concise, detailed or off, got 'verbose'/],
-  ])('refuses %j', (env, message) => {
+    [{ ADAPTER_API_KEYS: 'sk-a' }, 'ADAPTER_API_KEYS needs UPSTREAM_API_KEY: client keys must never be forwarded upstream.'],
+    [{ ADAPTER_API_KEYS: 'sk-a', UPSTREAM_API_KEY: '' }, 'ADAPTER_API_KEYS needs UPSTREAM_API_KEY: client keys must never be forwarded upstream.'],
+    [{ PORT: '99999' }, "PORT must be a port number 0-65535, e.g. PORT=8080 (got '99999')."],
+    [{ PORT: 'eighty' }, "PORT must be a port number 0-65535, e.g. PORT=8080 (got 'eighty')."],
+    [{ PORT: '-1' }, "PORT must be a port number 0-65535, e.g. PORT=8080 (got '-1')."],
+    [{ HOST: 'http://localhost' }, "HOST must be an IP address or host name to bind, without scheme, brackets or port, e.g. HOST=127.0.0.1 (got 'http://localhost')."],
+    [{ HOST: '[::1]' }, "HOST must be an IP address or host name to bind, without scheme, brackets or port, e.g. HOST=127.0.0.1 (got '[::1]')."],
+    [{ LOG_LEVEL: 'verbose' }, "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace or silent, e.g. LOG_LEVEL=debug (got 'verbose')."],
+    [{ METRICS: 'enabled' }, "METRICS must be one of 1, 0, true, false, yes, no, on, off, e.g. METRICS=off (got 'enabled')."],
+    [{ STRICT_PARAMS: 'strict' }, "STRICT_PARAMS must be one of 1, 0, true, false, yes, no, on, off, e.g. STRICT_PARAMS=1 (got 'strict')."],
+    [{ MODEL_ALIASES: 'a=b=c' }, "MODEL_ALIASES must be comma-separated client-model=upstream-model pairs (one = in each), not 'a=b=c', e.g. MODEL_ALIASES=gpt-4o=gpt-5-mini."],
+    [{ MODEL_ALIASES: 'gpt-4o' }, "MODEL_ALIASES must be comma-separated client-model=upstream-model pairs (one = in each), not 'gpt-4o', e.g. MODEL_ALIASES=gpt-4o=gpt-5-mini."],
+    [{ MODEL_ALIASES: '=gpt-5' }, "MODEL_ALIASES must be comma-separated client-model=upstream-model pairs (one = in each), not '=gpt-5', e.g. MODEL_ALIASES=gpt-4o=gpt-5-mini."],
+    [{ MODEL_ALIASES: 'a=b,a=c' }, 'MODEL_ALIASES names a twice, e.g. MODEL_ALIASES=gpt-4o=gpt-5-mini.'],
+    [{ UPSTREAM_RETRIES: '-1' }, "UPSTREAM_RETRIES must be a whole number, 0 or more, e.g. UPSTREAM_RETRIES=1 (got '-1')."],
+    [{ MAX_CHOICES: '2.5' }, "MAX_CHOICES must be a whole number 1-128, e.g. MAX_CHOICES=8 (got '2.5')."],
+    [{ MAX_CHOICES: '0' }, "MAX_CHOICES must be a whole number 1-128, e.g. MAX_CHOICES=8 (got '0')."],
+    [{ UPSTREAM_BASE_URL: 'api.openai.com/v1' }, 'UPSTREAM_BASE_URL must be an http or https URL (it is not a URL), e.g. UPSTREAM_BASE_URL=https://api.openai.com/v1.'],
+    [{ UPSTREAM_BASE_URL: 'ftp://example.com/v1' }, 'UPSTREAM_BASE_URL must be an http or https URL, not ftp, e.g. UPSTREAM_BASE_URL=https://api.openai.com/v1.'],
+    [{ UPSTREAM_BASE_URL: 'https://user:sk-secret@relay.example/v1' }, 'UPSTREAM_BASE_URL must not contain credentials; set UPSTREAM_API_KEY instead, e.g. UPSTREAM_BASE_URL=https://api.openai.com/v1.'],
+    [{ UPSTREAM_BASE_URL: 'https://relay.example/v1?key=sk-secret' }, 'UPSTREAM_BASE_URL must have no query or fragment, e.g. UPSTREAM_BASE_URL=https://api.openai.com/v1.'],
+    [{ UPSTREAM_API_KEY: 'sk-one sk-two' }, 'UPSTREAM_API_KEY must be one key without spaces or control characters, e.g. UPSTREAM_API_KEY=sk-your-key.'],
+    [{ UPSTREAM_TIMEOUT_MS: '0' }, "UPSTREAM_TIMEOUT_MS must be a whole number, 1 or more, e.g. UPSTREAM_TIMEOUT_MS=600000 (got '0')."],
+    [{ STREAM_IDLE_TIMEOUT_MS: '0' }, "STREAM_IDLE_TIMEOUT_MS must be a whole number, 1 or more, e.g. STREAM_IDLE_TIMEOUT_MS=300000 (got '0')."],
+    [{ SHUTDOWN_GRACE_MS: '8s' }, "SHUTDOWN_GRACE_MS must be a whole number, 0 or more, e.g. SHUTDOWN_GRACE_MS=8000 (got '8s')."],
+    [{ REASONING_FIELD: 'thoughts' }, "REASONING_FIELD must be one of reasoning_content or reasoning, e.g. REASONING_FIELD=reasoning (got 'thoughts')."],
+    [{ REASONING_SUMMARY: 'verbose' }, "REASONING_SUMMARY must be one of auto, concise, detailed or off, e.g. REASONING_SUMMARY=auto (got 'verbose')."],
+    [{ REASONING_MODELS: '(' }, "REASONING_MODELS must be a regular expression, e.g. REASONING_MODELS=^(o\\d|gpt-5) (got '(')."],
+    [{ BODY_LIMIT: 'lots' }, "BODY_LIMIT must be a size in b, kb, mb or gb, e.g. BODY_LIMIT=25mb (got 'lots')."],
+    [{ BODY_LIMIT: '-1mb' }, "BODY_LIMIT must be a size in b, kb, mb or gb, e.g. BODY_LIMIT=25mb (got '-1mb')."],
+    [{ STREAM_EVENT_LIMIT: '0kb' }, "STREAM_EVENT_LIMIT must be a size in b, kb, mb or gb, e.g. STREAM_EVENT_LIMIT=16mb (got '0kb')."],
+    [{ REDIS_URL: 'http://redis:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL, e.g. REDIS_URL=redis://redis:6379.'],
+    [{ CAPTURE_SAMPLE: '1.5' }, "CAPTURE_SAMPLE must be a number from 0 to 1, e.g. CAPTURE_SAMPLE=1 (got '1.5')."],
+    [{ CAPTURE_REDACT: 'all' }, "CAPTURE_REDACT must be one of none or content, e.g. CAPTURE_REDACT=content (got 'all')."],
+    [{ SHADOW_CHAT_BASE_URL: 'ftp://x' }, 'SHADOW_CHAT_BASE_URL must be an http or https URL, not ftp, e.g. SHADOW_CHAT_BASE_URL=https://api.openai.com/v1.'],
+    [{ SHADOW_CHAT_BASE_URL: 'https://u:p@x/v1' }, 'SHADOW_CHAT_BASE_URL must not contain credentials; set SHADOW_CHAT_API_KEY instead, e.g. SHADOW_CHAT_BASE_URL=https://api.openai.com/v1.'],
+    [{ MAX_CONCURRENT_UPSTREAM: '0' }, "MAX_CONCURRENT_UPSTREAM must be a whole number, 1 or more, e.g. MAX_CONCURRENT_UPSTREAM=256 (got '0')."],
+  ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+    expect((() => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    })()).toEqual([message]);
+  });
+
+  it('names every bad variable, one line each', () => {
+    expect(() => loadConfig({ PORT: '99999', METRICS: 'enabled' })).toThrow(
+      "PORT must be a port number 0-65535, e.g. PORT=8080 (got '99999').\nMETRICS must be one of 1, 0, true, false, yes, no, on, off, e.g. METRICS=off (got 'enabled').",
+    );
+  });
+
+  it('never quotes a key or a URL back', () => {
+    const message = (() => {
+      try {
+        loadConfig({ UPSTREAM_API_KEY: 'sk-secret one', ADAPTER_API_KEYS: 'sk-client two', REDIS_URL: 'http://:sk-pass@redis' });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    })();
+    expect(message.split('\n')).toHaveLength(3);
+    expect(message).not.toMatch(/sk-secret|sk-client|sk-pass/);
+  });
+
+  it('warns about a base URL that does not end in /v1, and starts', () => {
+    expect(configWarnings(loadConfig({ UPSTREAM_BASE_URL: 'https://relay.example/openai/' }))).toEqual([
+      'UPSTREAM_BASE_URL does not end in /v1: requests go to https://relay.example/openai/responses. Most upstreams want the URL with /v1, e.g. UPSTREAM_BASE_URL=https://api.openai.com/v1.',
+    ]);
+    expect(configWarnings(loadConfig({ UPSTREAM_BASE_URL: 'https://relay.example/openai/v1/' }))).toEqual([]);
+    expect(configWarnings(loadConfig({}))).toEqual([]);
   });
 
   it.each([
@@ -207,6 +274,32 @@ describe('the server process', () => {
     });
   });
 
+  it('stops on each bad value with exit code 1 and one line naming it, never a stack', async () => {
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ PORT: '99999' }, "PORT must be a port number 0-65535, e.g. PORT=8080 (got '99999')."],
+      [{ LOG_LEVEL: 'verbose' }, "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace or silent, e.g. LOG_LEVEL=debug (got 'verbose')."],
+      [{ METRICS: 'enabled' }, "METRICS must be one of 1, 0, true, false, yes, no, on, off, e.g. METRICS=off (got 'enabled')."],
+      [{ MODEL_ALIASES: 'a=b=c' }, "MODEL_ALIASES must be comma-separated client-model=upstream-model pairs (one = in each), not 'a=b=c', e.g. MODEL_ALIASES=gpt-4o=gpt-5-mini."],
+      [{ UPSTREAM_BASE_URL: 'api.openai.com' }, 'UPSTREAM_BASE_URL must be an http or https URL (it is not a URL), e.g. UPSTREAM_BASE_URL=https://api.openai.com/v1.'],
+      [{ SHUTDOWN_GRACE_MS: 'soon' }, "SHUTDOWN_GRACE_MS must be a whole number, 0 or more, e.g. SHUTDOWN_GRACE_MS=8000 (got 'soon')."],
+    ];
+    const results = await Promise.all(cases.map(([env]) => startServer(env).exited));
+    expect(results).toEqual(cases.map(([, message]) => ({ code: 1, stderr: `Configuration error: ${message}\n` })));
+  }, 60_000);
+
+  it('starts with a warning when the base URL does not end in /v1', async () => {
+    const { child, lines, exited } = startServer({ PORT: '0', UPSTREAM_BASE_URL: 'http://127.0.0.1:1/openai' });
+    const seen: Array<{ level: number; msg: string }> = [];
+    for await (const line of lines) {
+      const entry = JSON.parse(line) as { level: number; msg: string };
+      seen.push(entry);
+      if (entry.msg === 'chat-responses-adapter listening') break;
+    }
+    child.kill('SIGTERM');
+    await exited;
+    expect(seen[0]).toMatchObject({ level: 40, msg: expect.stringMatching(/^UPSTREAM_BASE_URL does not end in \/v1: requests go to http:\/\/127.0.0.1:1\/openai\/responses\./) });
+  });
+
   it('logs the port it listens on, serves /healthz and exits 0 on SIGTERM', async () => {
     const { child, lines, exited } = startServer({ PORT: '0', UPSTREAM_BASE_URL: 'http://127.0.0.1:1/v1' });
     let port = 0;
@@ -223,5 +316,17 @@ describe('the server process', () => {
     expect({ status: health.status, body: await health.json() }).toEqual({ status: 200, body: { status: 'ok' } });
     child.kill('SIGTERM');
     expect((await exited).code).toBe(0);
+  });
+});
+
+describe('the README configuration tables', () => {
+  it.each(['README.md', 'README.zh-CN.md'])('%s lists exactly the variables of the schema', async (file) => {
+    const { readFileSync } = await import('node:fs');
+    const { ENVIRONMENT } = await import('../../src/config.js');
+    const text = readFileSync(file, 'utf8');
+    const start = text.indexOf(file === 'README.md' ? '## Configuration' : '## 配置');
+    const section = text.slice(start, text.indexOf('\n## ', start + 3));
+    const listed = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1]);
+    expect(listed).toEqual(Object.keys(ENVIRONMENT.shape));
   });
 });

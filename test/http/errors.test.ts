@@ -5,7 +5,7 @@ import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { errorHandler } from '../../src/http/error-handler.js';
 import { Redactor } from '../../src/redaction.js';
-import { messageItem, responseObject } from '../helpers/fake-upstream.js';
+import { messageItem, responseObject } from '../../tools/fake-upstream/index.js';
 import { chatRequest, startHarness, type Harness } from './app-harness.js';
 
 let harness: Harness;
@@ -215,7 +215,17 @@ describe('upstream errors', () => {
 
     const response = await post(chatRequest()).expect(502);
 
-    expect(response.body).toEqual(openAIError(/^Could not reach the upstream: ECONNREFUSED\.$/, { type: 'server_error', code: 'upstream_unreachable' }));
+    expect(response.body).toEqual(openAIError(`Could not reach the upstream: ECONNREFUSED 127.0.0.1:${closedPort} (UPSTREAM_BASE_URL).`, { type: 'server_error', code: 'upstream_unreachable' }));
+  });
+
+  it('names the host and the setting when the upstream’s name does not resolve', async () => {
+    await restart({ UPSTREAM_BASE_URL: 'http://adapter-test-host.invalid/v1' });
+
+    const response = await post(chatRequest()).expect(502);
+
+    expect(response.body).toEqual(
+      openAIError(/^Could not reach the upstream: (ENOTFOUND|EAI_AGAIN) adapter-test-host\.invalid \(UPSTREAM_BASE_URL\)\.$/, { type: 'server_error', code: 'upstream_unreachable' }),
+    );
   });
 
   it('answers 502 when the upstream resets the connection before answering', async () => {

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { messageItem, responseObject, textStreamEvents } from '../helpers/fake-upstream.js';
+import { messageItem, responseObject, textStreamEvents } from '../../tools/fake-upstream/index.js';
 import { startHarness, type Harness } from './app-harness.js';
 
 /** A legacy client's hard-coded model name, served by a Responses-only model. */

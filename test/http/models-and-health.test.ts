@@ -120,3 +120,16 @@ describe('GET /healthz', () => {
     expect(harness.fake.requests).toEqual([]);
   });
 });
+
+describe('GET /readyz', () => {
+  it('answers 200 ready, without a key even when keys are required', async () => {
+    const guarded = await startHarness({ UPSTREAM_API_KEY: 'sk-upstream', ADAPTER_API_KEYS: 'sk-client' });
+    try {
+      await request(guarded.app).get('/readyz').expect(200, { status: 'ready' });
+      await request(guarded.app).get('/v1/models').expect(401);
+      expect(guarded.fake.requests).toEqual([]);
+    } finally {
+      await guarded.close();
+    }
+  });
+});

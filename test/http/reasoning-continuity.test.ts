@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { callerScope, ReasoningContinuity } from '../../src/reasoning/continuity.js';
 import { sizeOfReasoning } from '../../src/reasoning/replay.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
-import { functionCallItem, messageItem, responseObject } from '../helpers/fake-upstream.js';
+import { functionCallItem, messageItem, responseObject } from '../../tools/fake-upstream/index.js';
 import { startHarness, type Harness } from './app-harness.js';
 
 /**

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI, { APIError } from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { messageItem, responseObject, textStreamEvents, type Reply } from '../helpers/fake-upstream.js';
+import { messageItem, responseObject, textStreamEvents, type Reply } from '../../tools/fake-upstream/index.js';
 import { hasSharedFixtures, loadRecordedFixture } from '../helpers/recorded-fixtures.js';
 import { LEVEL, startHarness, type Harness } from './app-harness.js';
 

@@ -6,7 +6,7 @@ import {
   messageItem,
   responseObject,
   textStreamEvents,
-} from '../helpers/fake-upstream.js';
+} from '../../tools/fake-upstream/index.js';
 import { startHarness, type Harness } from './app-harness.js';
 
 /**

@@ -1,6 +1,6 @@
 import OpenAI, { APIError, RateLimitError } from 'openai';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { functionCallStreamEvents, messageItem, responseObject, textStreamEvents } from '../helpers/fake-upstream.js';
+import { functionCallStreamEvents, messageItem, responseObject, textStreamEvents } from '../../tools/fake-upstream/index.js';
 import { chatUsage, responsesUsage } from '../helpers/usage-objects.js';
 import { useStreamHarness } from './stream-harness.js';
 

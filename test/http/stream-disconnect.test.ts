@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startScriptedUpstream } from '../reliability/scripted-upstream.js';
-import { messageItem, responseObject, textStreamEvents } from '../helpers/fake-upstream.js';
+import { messageItem, responseObject, textStreamEvents } from '../../tools/fake-upstream/index.js';
 import {
   contentOf,
   dataFrames,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messageItem, responseObject, textStreamEvents } from '../helpers/fake-upstream.js';
+import { messageItem, responseObject, textStreamEvents } from '../../tools/fake-upstream/index.js';
 import {
   contentOf,
   dataFrames,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { functionCallItem, messageItem, responseObject, textStreamEvents } from '../helpers/fake-upstream.js';
+import { functionCallItem, messageItem, responseObject, textStreamEvents } from '../../tools/fake-upstream/index.js';
 import { hasSharedFixtures, recordedStreams } from '../helpers/recorded-fixtures.js';
 import { chatUsage, responsesUsage } from '../helpers/usage-objects.js';
 import {

@@ -3,7 +3,7 @@
  * stream) for the Chat fake, and as a Responses reply for the fake upstream behind the adapter.
  * A replay test states "the Chat path says X, the Responses path says Y" and nothing about wire shapes.
  */
-import { functionCallItem, functionCallStreamEvents, messageItem, responseObject, textStreamEvents, type Reply } from '../helpers/fake-upstream.js';
+import { functionCallItem, functionCallStreamEvents, messageItem, responseObject, textStreamEvents, type Reply } from '../../tools/fake-upstream/index.js';
 import { responsesUsage } from '../helpers/usage-objects.js';
 
 export interface ScriptedAnswer {

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterEach, expect, it } from 'vitest';
-import { messageItem, responseObject, startFakeUpstream, textStreamEvents, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { messageItem, responseObject, startFakeUpstream, textStreamEvents, type FakeUpstream } from '../../tools/fake-upstream/index.js';
 import { startAppUnderTest, type AppUnderTest } from './app-under-test.js';
 import { eventually } from './scripted-upstream.js';
 

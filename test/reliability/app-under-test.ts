@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/http/logging.js';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { startFakeUpstream, type FakeUpstream } from '../../tools/fake-upstream/index.js';
 import { captureLogs, listenOnLoopback, type LogLine } from '../helpers/listening-app.js';
 
 export interface AppUnderTest {

@@ -7,7 +7,7 @@ import {
   type FakeUpstream,
   type RecordedRequest,
   type Reply,
-} from '../helpers/fake-upstream.js';
+} from '../../tools/fake-upstream/index.js';
 import { rawRequest, startAppUnderTest, type AppUnderTest, type RawAnswer } from './app-under-test.js';
 import { eventually } from './scripted-upstream.js';
 

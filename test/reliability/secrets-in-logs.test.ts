@@ -6,7 +6,7 @@ import {
   textStreamEvents,
   type FakeUpstream,
   type RecordedRequest,
-} from '../helpers/fake-upstream.js';
+} from '../../tools/fake-upstream/index.js';
 import { rawRequest, startAppUnderTest, type AppUnderTest } from './app-under-test.js';
 import { eventually, startScriptedUpstream } from './scripted-upstream.js';
 

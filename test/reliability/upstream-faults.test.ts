@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { messageItem, responseObject, textStreamEvents } from '../helpers/fake-upstream.js';
+import { messageItem, responseObject, textStreamEvents } from '../../tools/fake-upstream/index.js';
 import { startAppUnderTest, type AppUnderTest } from './app-under-test.js';
 import { closedPortUrl, eventually, startScriptedUpstream, type Exchange, type Script, type ScriptedUpstream } from './scripted-upstream.js';
 

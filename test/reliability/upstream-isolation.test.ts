@@ -1,6 +1,6 @@
 import { deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { messageItem, responseObject, startFakeUpstream, textStreamEvents, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { messageItem, responseObject, startFakeUpstream, textStreamEvents, type FakeUpstream } from '../../tools/fake-upstream/index.js';
 import { rawRequest, startAppUnderTest, type AppUnderTest } from './app-under-test.js';
 import { startScriptedUpstream, type ScriptedUpstream } from './scripted-upstream.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createStreamState, step } from '../../src/stream/reducer.js';
-import { messageItem, responseObject, textStreamEvents } from '../helpers/fake-upstream.js';
+import { messageItem, responseObject, textStreamEvents } from '../../tools/fake-upstream/index.js';
 import {
   chatContext,
   COMPLETION_ID,

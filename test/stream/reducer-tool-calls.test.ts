@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { functionCallItem, functionCallStreamEvents, responseObject } from '../helpers/fake-upstream.js';
+import { functionCallItem, functionCallStreamEvents, responseObject } from '../../tools/fake-upstream/index.js';
 import {
   argumentsDelta,
   argumentsDone,

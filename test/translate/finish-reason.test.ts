@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/errors.js';
 import type { ChatContext } from '../../src/translate/chat-envelope.js';
 import { toChatChoice } from '../../src/translate/response.js';
-import { functionCallItem, messageItem, responseObject } from '../helpers/fake-upstream.js';
+import { functionCallItem, messageItem, responseObject } from '../../tools/fake-upstream/index.js';
 
 const context: ChatContext = { n: 1, stream: false, includeUsage: false, stop: [], logprobs: false, legacyFunctions: false };
 const options = { reasoningContent: true };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatContext } from '../../src/translate/chat-envelope.js';
 import { assembleCompletion, toChatChoice, toChatCompletion } from '../../src/translate/response.js';
 import type { ChatMessage, ChatToolCall, ChatUrlCitation } from '../../src/types/chat.js';
-import { functionCallItem, messageItem, responseObject } from '../helpers/fake-upstream.js';
+import { functionCallItem, messageItem, responseObject } from '../../tools/fake-upstream/index.js';
 import { chatUsage, responsesUsage } from '../helpers/usage-objects.js';
 
 const baseContext: ChatContext = { n: 1, stream: false, includeUsage: false, stop: [], logprobs: false, legacyFunctions: false };

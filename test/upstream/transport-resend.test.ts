@@ -18,7 +18,7 @@ describe('a connection that cannot be made', () => {
       .catch((error: unknown) => error);
     const elapsed = performance.now() - started;
     expect(failure).toBeInstanceOf(UpstreamProtocolError);
-    expect(failure).toMatchObject({ status: 502, code: 'upstream_unreachable', message: 'Could not reach the upstream: ECONNREFUSED.' });
+    expect(failure).toMatchObject({ status: 502, code: 'upstream_unreachable', message: `Could not reach the upstream: ECONNREFUSED 127.0.0.1:${port}.` });
     // Three attempts: after the first, 100 ms; after the second, 200 ms.
     expect(elapsed).toBeGreaterThanOrEqual(300);
     expect(elapsed).toBeLessThan(1_000);

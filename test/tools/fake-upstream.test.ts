@@ -7,8 +7,8 @@ import {
   responseObject,
   startFakeUpstream,
   textStreamEvents,
-} from './fake-upstream.js';
-import type { FakeUpstream } from './fake-upstream.js';
+} from '../../tools/fake-upstream/index.js';
+import type { FakeUpstream } from '../../tools/fake-upstream/index.js';
 
 interface ServerSentEvent {
   event: string | undefined;
