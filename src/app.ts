@@ -6,6 +6,7 @@ import { clientKeyCheck, requireClientKey } from './http/auth.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { createLogger, logRequest } from './http/logging.js';
 import { readJsonBody } from './http/read-body.js';
+import { serverTimeouts } from './http/server-timeouts.js';
 import { AdapterMetrics } from './metrics/adapter-metrics.js';
 import { metricsRouter, requestMetrics } from './metrics/http.js';
 import { ReasoningContinuity } from './reasoning/continuity.js';
@@ -26,7 +27,10 @@ export interface AppDependencies {
   logger?: Logger;
 }
 
-/** The whole service as one request listener; `listen` starts a server with it, as Express apps do. */
+/**
+ * The whole service as one request listener; `listen` starts a server with it, as Express apps do,
+ * with Node's request timeouts set from BODY_TIMEOUT_MS (see `http/server-timeouts.ts`).
+ */
 export interface AdapterApp extends RequestListener {
   listen(port: number, host?: string, onListening?: () => void): Server;
   listen(port: number, onListening?: () => void): Server;
@@ -65,11 +69,12 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     maxChoices: config.maxChoices,
   });
   const keys = config.adapterApiKeys.length > 0 ? config.adapterApiKeys : undefined;
+  const bodyLimits = { bytes: config.bodyLimitBytes, timeoutMs: config.bodyTimeoutMs };
   const serveChat = chatCompletionsRoute({
     chat,
     metrics: config.metrics ? metrics : undefined,
     redactor,
-    bodyLimitBytes: config.bodyLimitBytes,
+    body: bodyLimits,
     checkClientKey: keys && clientKeyCheck(keys),
   });
 
@@ -82,7 +87,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
   if (keys) app.use(requireClientKey(keys));
   app.use(async (request, _response, next) => {
     try {
-      if (request.method === 'POST') request.body = await readJsonBody(request, config.bodyLimitBytes);
+      if (request.method === 'POST') request.body = await readJsonBody(request, bodyLimits);
       next();
     } catch (error) {
       next(error);
@@ -102,7 +107,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
   };
   return Object.assign(handle, {
     listen(port: number, ...rest: unknown[]): Server {
-      return createServer(handle).listen(port, ...(rest as [string, () => void]));
+      return createServer(serverTimeouts(config.bodyTimeoutMs), handle).listen(port, ...(rest as [string, () => void]));
     },
     close: () => transport.close(),
   }) as AdapterApp;

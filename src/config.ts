@@ -37,6 +37,8 @@ export interface Config {
   reasoningCacheTtlMs: number;
   /** Largest request body, in bytes (after decompression). */
   bodyLimitBytes: number;
+  /** Time a client has to send a request body (its headers get as long, up to a minute); never limits the answer. */
+  bodyTimeoutMs: number;
   /** Longest SSE line or event accepted from the upstream (a longer one ends the stream with an error). */
   streamEventLimitBytes: number;
   /** Model names rewritten before the request goes upstream (a client's hard-coded name to a Responses model). */
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reasoningCacheBytes: integer(env, 'REASONING_CACHE_MB', 64, 1) * 1024 * 1024,
     reasoningCacheTtlMs: integer(env, 'REASONING_CACHE_TTL_S', 3600, 1) * 1000,
     bodyLimitBytes: bytes('BODY_LIMIT', env.BODY_LIMIT || '25mb', '100kb or 25mb'),
+    bodyTimeoutMs: integer(env, 'BODY_TIMEOUT_MS', 30_000, 1),
     streamEventLimitBytes: bytes('STREAM_EVENT_LIMIT', env.STREAM_EVENT_LIMIT || '16mb', '512kb or 16mb'),
     logLevel: env.LOG_LEVEL || 'info',
     modelAliases: modelAliases(env.MODEL_ALIASES),

@@ -24,12 +24,9 @@ const onListening = (): void => {
     'chat-responses-adapter listening',
   );
 };
+// `listen` sets Node's request timeouts from BODY_TIMEOUT_MS; they never limit an answer (http/server-timeouts.ts).
 // Without a host Node binds :: and falls back to 0.0.0.0 where IPv6 is off; an explicit '::' fails there.
 const server = config.host === undefined ? app.listen(config.port, onListening) : app.listen(config.port, config.host, onListening);
-// Reasoning models can think for many minutes before the first byte.
-server.requestTimeout = 0;
-server.headersTimeout = 65_000;
-server.keepAliveTimeout = 61_000;
 
 function shutdown(signal: string): void {
   logger.info({ signal }, 'shutting down: no new connections, open streams may finish');

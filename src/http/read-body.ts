@@ -3,28 +3,45 @@ import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { ApiError, InvalidRequestError } from '../errors.js';
 
+/** What a request body may take: its size (after decompression), and the time to receive it. */
+export interface BodyLimits {
+  bytes: number;
+  /** From the moment the body is asked for; past it, 408 and the connection is closed. */
+  timeoutMs: number;
+}
+
 /**
- * Reads a JSON request body within `limit` bytes (after decompression: a small gzip body cannot
- * inflate past it). Any content type is read as JSON, since hand-written curl loops often omit it.
- * `content-encoding` gzip, deflate and br are undone; charsets other than UTF-8 are decoded when
- * they are a UTF; an empty body is `{}` (so the missing fields are named). Errors are the
- * client's, in the OpenAI shape.
+ * Reads a JSON request body within `limits.bytes` bytes (after decompression: a small gzip body
+ * cannot inflate past it) and `limits.timeoutMs` (an upload that stops before its end holds memory
+ * and a socket: it gets a 408 and its connection is closed). Any content type is read as JSON,
+ * since hand-written curl loops often omit it. `content-encoding` gzip, deflate and br are undone;
+ * charsets other than UTF-8 are decoded when they are a UTF; an empty body is `{}` (so the missing
+ * fields are named). Errors are the client's, in the OpenAI shape.
  */
-export async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+export async function readJsonBody(request: IncomingMessage, limits: BodyLimits): Promise<unknown> {
   const declared = Number(request.headers['content-length'] ?? Number.NaN);
-  if (declared > limit) {
+  if (declared > limits.bytes) {
     request.resume();
     throw tooLarge();
   }
   const charset = charsetOf(request.headers['content-type']);
   const source = decoded(request);
-  const bytes = await collect(source, limit, request);
+  const bytes = await collect(source, limits, request);
   if (bytes.length === 0) return {};
   return parse(bytes, charset);
 }
 
 function tooLarge(): InvalidRequestError {
   return new InvalidRequestError('The request body is too large.', { status: 413, code: 'request_too_large' });
+}
+
+/** The connection goes with the answer: the rest of a body that stalled is not worth waiting for. */
+function tooSlow(timeoutMs: number): InvalidRequestError {
+  return new InvalidRequestError(`The request body was not received within ${timeoutMs} ms.`, {
+    status: 408,
+    code: 'request_timeout',
+    headers: { connection: 'close' },
+  });
 }
 
 function unparsable(): InvalidRequestError {
@@ -56,10 +73,11 @@ function decoded(request: IncomingMessage): IncomingMessage | Transform {
   return decoder;
 }
 
-function collect(source: IncomingMessage | Transform, limit: number, request: IncomingMessage): Promise<Buffer> {
+function collect(source: IncomingMessage | Transform, limits: BodyLimits, request: IncomingMessage): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
+    const deadline = setTimeout(() => fail(tooSlow(limits.timeoutMs)), limits.timeoutMs);
     const fail = (error: ApiError): void => {
       cleanup();
       if (source !== request) source.destroy();
@@ -69,7 +87,7 @@ function collect(source: IncomingMessage | Transform, limit: number, request: In
     };
     const onData = (chunk: Buffer): void => {
       length += chunk.length;
-      if (length > limit) fail(tooLarge());
+      if (length > limits.bytes) fail(tooLarge());
       else chunks.push(chunk);
     };
     const onEnd = (): void => {
@@ -82,6 +100,7 @@ function collect(source: IncomingMessage | Transform, limit: number, request: In
     };
     const onAborted = (): void => fail(new InvalidRequestError('The request body was cut off.', { status: 400 }));
     const cleanup = (): void => {
+      clearTimeout(deadline);
       source.off('data', onData);
       source.off('end', onEnd);
       source.off('error', onError);

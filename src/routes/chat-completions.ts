@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redactor } from '../redaction.js';
 import { renderError } from '../http/error-handler.js';
-import { readJsonBody } from '../http/read-body.js';
+import { readJsonBody, type BodyLimits } from '../http/read-body.js';
 import { ResponseSink } from '../http/response-sink.js';
 import { sendJson } from '../http/send-json.js';
 import type { AdapterMetrics } from '../metrics/adapter-metrics.js';
@@ -14,7 +14,7 @@ export interface ChatRouteDependencies {
   /** Counts requests when set (METRICS on). */
   metrics: AdapterMetrics | undefined;
   redactor: Redactor;
-  bodyLimitBytes: number;
+  body: BodyLimits;
   /** Throws a 401 unless the request bears a client key (when keys are configured). */
   checkClientKey: ((authorization: string | undefined) => void) | undefined;
 }
@@ -23,7 +23,7 @@ export interface ChatRouteDependencies {
  * `POST /v1/chat/completions` on plain node:http, the hot route: no framework, only what it needs
  * (key check, body, the pipeline, its answer). The request id and log line are already set up.
  */
-export function chatCompletionsRoute({ chat, metrics, redactor, bodyLimitBytes, checkClientKey }: ChatRouteDependencies) {
+export function chatCompletionsRoute({ chat, metrics, redactor, body: bodyLimits, checkClientKey }: ChatRouteDependencies) {
   return async function serveChatCompletion(request: IncomingMessage, response: ServerResponse): Promise<void> {
     let stream = false;
     // Answered before the body is read (a wrong key, bad JSON): not yet routed, as for any other path.
@@ -31,7 +31,7 @@ export function chatCompletionsRoute({ chat, metrics, redactor, bodyLimitBytes, 
     metrics?.countRequestOn(response, () => route, () => (stream ? 'stream' : 'json'));
     try {
       checkClientKey?.(request.headers.authorization);
-      const body = await readJsonBody(request, bodyLimitBytes);
+      const body = await readJsonBody(request, bodyLimits);
       route = '/v1/chat/completions';
       stream = (body as { stream?: unknown } | undefined)?.stream === true;
       const call = upstreamCallFor(request, response, request.id);
