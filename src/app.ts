@@ -102,7 +102,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     logRequest(logger, request, response);
-    if (request.method === 'POST' && isChatPath(request.url)) void serveChat(request, response);
+    if (request.method === 'POST' && isChatPath(request.url)) serveChat(request, response).catch((error: unknown) => lastResort(error, request, response, redactor));
     else app(request, response);
   };
   return Object.assign(handle, {
@@ -111,6 +111,15 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     },
     close: () => transport.close(),
   }) as AdapterApp;
+}
+
+/**
+ * The chat route renders its own errors; should rendering fail too, the client is not left waiting
+ * and the process does not die of an unhandled rejection (Express does the same for its routes).
+ */
+function lastResort(error: unknown, request: IncomingMessage, response: ServerResponse, redactor: Redactor): void {
+  request.log.error({ err: error instanceof Error ? redactor.unexpected(error, request.headers.authorization) : error }, 'the error answer could not be written');
+  response.destroy();
 }
 
 const CHAT_PATH = '/v1/chat/completions';

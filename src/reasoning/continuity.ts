@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from '../errors.js';
 import type { ResponsesRequest } from '../types/responses.js';
-import type { UpstreamResponse } from '../types/responses-upstream.js';
+import { objectsIn } from '../translate/lenient.js';
+import type { UpstreamOutputItem, UpstreamResponse } from '../types/responses-upstream.js';
 import { DEFAULT_REASONING_MODELS } from '../config.js';
 import type { StateStore } from '../state/store.js';
 import { reasoningByCallId, withReplayedReasoning, type RememberedReasoning } from './replay.js';
@@ -89,8 +90,9 @@ export class ReasoningContinuity {
   /** Remembers the reasoning of a finished answer, in the scope of the caller that asked for it. */
   async capture(prepared: PreparedRequest, response: UpstreamResponse): Promise<void> {
     const { scope, request } = prepared;
-    if (scope === undefined || !this.applies(request.model) || !Array.isArray(response.output)) return;
-    const entries = reasoningByCallId(response.output, request.model);
+    if (scope === undefined || !this.applies(request.model)) return;
+    // Read leniently, as the translators do: an output entry that is not an object is skipped.
+    const entries = reasoningByCallId(objectsIn<UpstreamOutputItem>(response.output), request.model);
     if (entries.size === 0) return;
     const keyed = new Map<string, RememberedReasoning>();
     for (const [callId, value] of entries) keyed.set(memoryKey(scope, request.model, callId), value);

@@ -41,7 +41,7 @@ export function chatCompletionsRoute({ chat, metrics, redactor, body: bodyLimits
         await chat.stream(plan, call, new ResponseSink(response), metrics?.trackStream(response) ?? NO_WATCHER, request.log);
         return;
       }
-      const { completion, headers } = await chat.json(plan, call);
+      const { completion, headers } = await chat.json(plan, call, request.log);
       sendJson(response, 200, completion, headers);
     } catch (error) {
       renderError(error, request, response, redactor);

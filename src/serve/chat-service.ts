@@ -49,8 +49,9 @@ export class ChatService {
     return { translated, prepared: await this.continuity.prepare(translated.request, call) };
   }
 
-  json(plan: ChatPlan, call: UpstreamCall): Promise<{ completion: ChatCompletion; headers: Record<string, string> }> {
-    return serveJson({ caller: this.caller, continuity: this.continuity, metrics: this.metrics, answerOptions: this.options.answer }, plan, call);
+  json(plan: ChatPlan, call: UpstreamCall, log: Logger): Promise<{ completion: ChatCompletion; headers: Record<string, string> }> {
+    const dependencies = { caller: this.caller, continuity: this.continuity, metrics: this.metrics, redactor: this.redactor, answerOptions: this.options.answer };
+    return serveJson(dependencies, plan, call, log);
   }
 
   stream(plan: ChatPlan, call: UpstreamCall, sink: ChunkSink, watcher: OutputWatcher, log: Logger): Promise<void> {

@@ -24,6 +24,7 @@ import type { BodyConsumer, BodyControl } from '../upstream/call.js';
 import { CallScope, type UpstreamCall } from '../upstream/call.js';
 import { EventStreamReader, type EventStreamListener } from '../upstream/event-stream.js';
 import type { ChunkSink } from './chunk-sink.js';
+import { unreadableUpstream } from './unreadable-upstream.js';
 import type { ChatPlan, StreamReply, UpstreamCaller } from './upstream-call.js';
 
 export interface StreamSettings {
@@ -189,6 +190,12 @@ class StreamSession {
     this.stopAll();
   }
 
+  /** Reading the upstream's events failed: its SSE, or a field the reducer cannot read (a 502, not a 500). */
+  failReading(error: unknown): void {
+    if (this.failure !== undefined) return this.stopAll();
+    this.fail(unreadableUpstream(error, this.log, this.dependencies.redactor, this.call.authorization));
+  }
+
   choiceClosed(): void {
     this.open--;
     if (this.open > 0) return;
@@ -261,10 +268,11 @@ class ChoiceReader implements BodyConsumer, EventStreamListener {
 
   data(chunk: Buffer): boolean {
     if (this.closed) return true;
+    // One try for every event of the read: the reducer reads leniently, and what slips through is the upstream's.
     try {
       this.reader.push(chunk);
     } catch (error) {
-      this.session.fail(error);
+      this.session.failReading(error);
       return true;
     }
     if (this.session.failure) return true;
@@ -279,7 +287,7 @@ class ChoiceReader implements BodyConsumer, EventStreamListener {
     try {
       this.reader.end();
     } catch (error) {
-      this.session.fail(error);
+      this.session.failReading(error);
       return;
     }
     this.session.flush();
