@@ -73,13 +73,16 @@ export class ReasoningContinuity {
   async prepare(request: ResponsesRequest, caller: Caller): Promise<PreparedRequest> {
     if (!this.applies(request.model)) return { request, replayed: 0 };
     const scope = callerScope(caller);
-    const keys = request.input.flatMap((item) =>
-      item.type === 'function_call' || item.type === 'custom_tool_call' ? [memoryKey(scope, request.model, item.call_id)] : [],
-    );
-    const remembered = keys.length > 0 ? await this.store.getAll(keys) : new Map();
-    const { input, replayed } = withReplayedReasoning(request.input, request.model, (callId) =>
-      remembered.get(memoryKey(scope, request.model, callId)),
-    );
+    const keys: string[] = [];
+    for (const item of request.input) {
+      if (item.type === 'function_call' || item.type === 'custom_tool_call') keys.push(memoryKey(scope, request.model, item.call_id));
+    }
+    const remembered = keys.length > 0 ? await this.store.getAll(keys) : new Map<string, RememberedReasoning>();
+    // Nothing remembered: the input as it is (no copy of a long one).
+    const { input, replayed } =
+      remembered.size > 0
+        ? withReplayedReasoning(request.input, request.model, (callId) => remembered.get(memoryKey(scope, request.model, callId)))
+        : { input: request.input, replayed: 0 };
     return {
       request: { ...request, input, include: [...(request.include ?? []), ENCRYPTED_REASONING] },
       replayed,

@@ -3,8 +3,9 @@ import { invalidRequest } from '../errors.js';
 import type { AdapterMetrics } from '../metrics/adapter-metrics.js';
 import type { ReasoningContinuity } from '../reasoning/continuity.js';
 import type { Redactor } from '../redaction.js';
-import { parseChatRequest } from '../schema/validate.js';
-import { toResponsesRequest, type RequestTranslationOptions } from '../translate/request.js';
+import { parseChatRequestSteps } from '../schema/validate.js';
+import { toResponsesRequestSteps, type RequestTranslationOptions } from '../translate/request.js';
+import { runInSlices } from '../yielding.js';
 import type { ResponseTranslationOptions } from '../translate/chat-envelope.js';
 import type { ChatCompletion } from '../types/chat.js';
 import type { UpstreamCall } from '../upstream/call.js';
@@ -39,9 +40,10 @@ export class ChatService {
 
   /** Validates and translates a Chat request body (throwing a 400 naming the field), and puts remembered reasoning back. */
   async plan(body: unknown, call: UpstreamCall): Promise<ChatPlan> {
-    const chat = parseChatRequest(body);
+    // A long message list is validated and translated in slices: other requests are answered meanwhile.
+    const chat = await runInSlices(parseChatRequestSteps(body));
     chat.model = this.options.modelAliases.get(chat.model) ?? chat.model;
-    const translated = toResponsesRequest(chat, this.options.translation);
+    const translated = await runInSlices(toResponsesRequestSteps(chat, this.options.translation));
     if (translated.context.n > this.options.maxChoices) {
       throw invalidRequest(`n may be at most ${this.options.maxChoices} on this adapter (each choice is one upstream call).`, 'n');
     }
