@@ -8,6 +8,7 @@ import { corsHandler } from './http/cors.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { createLogger, logRequest } from './http/logging.js';
 import { readJsonBody } from './http/read-body.js';
+import { serverTimeouts } from './http/server-timeouts.js';
 import { AdapterMetrics } from './metrics/adapter-metrics.js';
 import { metricsRouter, requestMetrics } from './metrics/http.js';
 import { ReasoningContinuity } from './reasoning/continuity.js';
@@ -35,7 +36,10 @@ export interface AppDependencies {
   logger?: Logger;
 }
 
-/** The whole service as one request listener; `listen` starts a server with it, as Express apps do. */
+/**
+ * The whole service as one request listener; `listen` starts a server with it, as Express apps do,
+ * with Node's request timeouts set from BODY_TIMEOUT_MS (see `http/server-timeouts.ts`).
+ */
 export interface AdapterApp extends RequestListener {
   listen(port: number, host?: string, onListening?: () => void): Server;
   listen(port: number, onListening?: () => void): Server;
@@ -92,11 +96,12 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     openStreams,
   });
   const keys = config.adapterApiKeys.length > 0 ? config.adapterApiKeys : undefined;
+  const bodyLimits = { bytes: config.bodyLimitBytes, timeoutMs: config.bodyTimeoutMs };
   const serveChat = chatCompletionsRoute({
     chat,
     metrics: config.metrics ? metrics : undefined,
     redactor,
-    bodyLimitBytes: config.bodyLimitBytes,
+    body: bodyLimits,
     checkClientKey: keys && clientKeyCheck(keys),
     upstreamSlots: slots,
     observers,
@@ -121,7 +126,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
   );
   app.use(async (request, _response, next) => {
     try {
-      if (request.method === 'POST') request.body = await readJsonBody(request, config.bodyLimitBytes);
+      if (request.method === 'POST') request.body = await readJsonBody(request, bodyLimits);
       next();
     } catch (error) {
       next(error);
@@ -140,12 +145,12 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     // CORS first: a refusal while draining still carries the origin's headers (a preflight is answered there).
     if (cors !== undefined && cors(request, response)) return;
     if (drain.admit(request, response)) return;
-    if (request.method === 'POST' && isChatPath(request.url)) void serveChat(request, response);
+    if (request.method === 'POST' && isChatPath(request.url)) serveChat(request, response).catch((error: unknown) => lastResort(error, request, response, redactor));
     else app(request, response);
   };
   return Object.assign(handle, {
     listen(port: number, ...rest: unknown[]): Server {
-      const server = createServer(handle);
+      const server = createServer(serverTimeouts(config.bodyTimeoutMs), handle);
       drain.adopt(server);
       return server.listen(port, ...(rest as [string, () => void]));
     },
@@ -160,6 +165,15 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
       return report;
     },
   }) as AdapterApp;
+}
+
+/**
+ * The chat route renders its own errors; should rendering fail too, the client is not left waiting
+ * and the process does not die of an unhandled rejection (Express does the same for its routes).
+ */
+function lastResort(error: unknown, request: IncomingMessage, response: ServerResponse, redactor: Redactor): void {
+  request.log.error({ err: error instanceof Error ? redactor.unexpected(error, request.headers.authorization) : error }, 'the error answer could not be written');
+  response.destroy();
 }
 
 const CHAT_PATH = '/v1/chat/completions';

@@ -34,6 +34,7 @@ export const ENVIRONMENT = z.object({
   REASONING_CACHE_MB: integer(64, { min: 1 }),
   REASONING_CACHE_TTL_S: integer(3600, { min: 1 }),
   BODY_LIMIT: size('25mb', '25mb'),
+  BODY_TIMEOUT_MS: integer(30_000, { min: 1 }),
   STREAM_EVENT_LIMIT: size('16mb', '16mb'),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info', 'debug'),
   METRICS: flag(true),
@@ -89,6 +90,8 @@ export interface Config {
   reasoningCacheTtlMs: number;
   /** Largest request body, in bytes (after decompression). */
   bodyLimitBytes: number;
+  /** Time a client has to send a request body (its headers get as long, up to a minute); never limits the answer. */
+  bodyTimeoutMs: number;
   /** Longest SSE line or event accepted from the upstream (a longer one ends the stream with an error). */
   streamEventLimitBytes: number;
   /** Model names rewritten before the request goes upstream (a client's hard-coded name to a Responses model). */
@@ -161,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reasoningCacheBytes: variables.REASONING_CACHE_MB * 1024 * 1024,
     reasoningCacheTtlMs: variables.REASONING_CACHE_TTL_S * 1000,
     bodyLimitBytes: variables.BODY_LIMIT,
+    bodyTimeoutMs: variables.BODY_TIMEOUT_MS,
     streamEventLimitBytes: variables.STREAM_EVENT_LIMIT,
     logLevel: variables.LOG_LEVEL,
     modelAliases: variables.MODEL_ALIASES,

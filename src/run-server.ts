@@ -39,10 +39,7 @@ export function runServer({ config, logger, app, describe = {}, onListening: lis
     logger.fatal({ code: error.code }, `cannot listen on ${config.host ?? 'all interfaces'} port ${config.port}: ${error.code ?? error.message}`);
     exit(logger, 1);
   });
-  // Reasoning models can think for many minutes before the first byte.
-  server.requestTimeout = 0;
-  server.headersTimeout = 65_000;
-  server.keepAliveTimeout = 61_000;
+  // Node's request timeouts come from BODY_TIMEOUT_MS (http/server-timeouts.ts): they never limit an answer.
 
   let stopping = false;
   const stop = (reason: string): void => {

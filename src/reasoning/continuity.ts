@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from '../errors.js';
 import type { ResponsesRequest } from '../types/responses.js';
-import type { UpstreamResponse } from '../types/responses-upstream.js';
+import { objectsIn } from '../translate/lenient.js';
+import type { UpstreamOutputItem, UpstreamResponse } from '../types/responses-upstream.js';
 import { DEFAULT_REASONING_MODELS } from '../config.js';
 import type { StateStore } from '../state/store.js';
 import { reasoningByCallId, withReplayedReasoning, type RememberedReasoning } from './replay.js';
@@ -78,13 +79,16 @@ export class ReasoningContinuity {
   async prepare(request: ResponsesRequest, caller: Caller): Promise<PreparedRequest> {
     if (!this.applies(request.model)) return { request, replayed: 0 };
     const scope = callerScope(caller);
-    const keys = request.input.flatMap((item) =>
-      item.type === 'function_call' || item.type === 'custom_tool_call' ? [memoryKey(scope, request.model, item.call_id)] : [],
-    );
-    const remembered = keys.length > 0 ? await this.store.getAll(keys) : new Map();
-    const { input, replayed } = withReplayedReasoning(request.input, request.model, (callId) =>
-      remembered.get(memoryKey(scope, request.model, callId)),
-    );
+    const keys: string[] = [];
+    for (const item of request.input) {
+      if (item.type === 'function_call' || item.type === 'custom_tool_call') keys.push(memoryKey(scope, request.model, item.call_id));
+    }
+    const remembered = keys.length > 0 ? await this.store.getAll(keys) : new Map<string, RememberedReasoning>();
+    // Nothing remembered: the input as it is (no copy of a long one).
+    const { input, replayed } =
+      remembered.size > 0
+        ? withReplayedReasoning(request.input, request.model, (callId) => remembered.get(memoryKey(scope, request.model, callId)))
+        : { input: request.input, replayed: 0 };
     return {
       request: { ...request, input, include: [...(request.include ?? []), ENCRYPTED_REASONING] },
       replayed,
@@ -95,8 +99,9 @@ export class ReasoningContinuity {
   /** Remembers the reasoning of a finished answer, in the scope of the caller that asked for it. */
   async capture(prepared: PreparedRequest, response: UpstreamResponse): Promise<void> {
     const { scope, request } = prepared;
-    if (scope === undefined || !this.applies(request.model) || !Array.isArray(response.output)) return;
-    const entries = reasoningByCallId(response.output, request.model);
+    if (scope === undefined || !this.applies(request.model)) return;
+    // Read leniently, as the translators do: an output entry that is not an object is skipped.
+    const entries = reasoningByCallId(objectsIn<UpstreamOutputItem>(response.output), request.model);
     if (entries.size === 0) return;
     const keyed = new Map<string, RememberedReasoning>();
     for (const [callId, value] of entries) keyed.set(memoryKey(scope, request.model, callId), value);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redactor } from '../redaction.js';
 import { renderError } from '../http/error-handler.js';
-import { readJsonBody } from '../http/read-body.js';
+import { readJsonBody, type BodyLimits } from '../http/read-body.js';
 import { ResponseSink } from '../http/response-sink.js';
 import { sendJson } from '../http/send-json.js';
 import type { AdapterMetrics } from '../metrics/adapter-metrics.js';
@@ -18,7 +18,7 @@ export interface ChatRouteDependencies {
   /** Counts requests when set (METRICS on). */
   metrics: AdapterMetrics | undefined;
   redactor: Redactor;
-  bodyLimitBytes: number;
+  body: BodyLimits;
   /** Throws a 401 unless the request bears a client key (when keys are configured). */
   checkClientKey: ((authorization: string | undefined) => void) | undefined;
   /** MAX_CONCURRENT_UPSTREAM: a request holds one slot per choice until its answer (a stream: its end) is over. */
@@ -31,7 +31,7 @@ export interface ChatRouteDependencies {
  * `POST /v1/chat/completions` on plain node:http, the hot route: no framework, only what it needs
  * (key check, body, the pipeline, its answer). The request id and log line are already set up.
  */
-export function chatCompletionsRoute({ chat, metrics, redactor, bodyLimitBytes, checkClientKey, upstreamSlots, observers }: ChatRouteDependencies) {
+export function chatCompletionsRoute({ chat, metrics, redactor, body: bodyLimits, checkClientKey, upstreamSlots, observers }: ChatRouteDependencies) {
   const { capture, shadow } = observers;
   return async function serveChatCompletion(request: IncomingMessage, response: ServerResponse): Promise<void> {
     let stream = false;
@@ -41,7 +41,7 @@ export function chatCompletionsRoute({ chat, metrics, redactor, bodyLimitBytes, 
     let shadowRun: ShadowRun | undefined;
     try {
       checkClientKey?.(request.headers.authorization);
-      const body = await readJsonBody(request, bodyLimitBytes);
+      const body = await readJsonBody(request, bodyLimits);
       route = '/v1/chat/completions';
       stream = (body as { stream?: unknown } | undefined)?.stream === true;
       capture?.record(request.id, body);
@@ -58,7 +58,7 @@ export function chatCompletionsRoute({ chat, metrics, redactor, bodyLimitBytes, 
         else shadowRun?.streamed(200);
         return;
       }
-      const { completion, headers } = await chat.json(plan, call);
+      const { completion, headers } = await chat.json(plan, call, request.log);
       sendJson(response, 200, completion, headers);
       shadowRun?.answered(200, completion);
     } catch (error) {

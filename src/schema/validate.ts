@@ -1,21 +1,66 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { invalidRequest, type ApiError } from '../errors.js';
-import { chatRequestSchema, type ChatRequest } from './chat-request.js';
+import { runAtOnce, type Steps } from '../yielding.js';
+import { chatMessageSchema, chatRequestSchema, type ChatRequest, type ChatRequestMessage } from './chat-request.js';
 import { checkJsonLimits } from './json-limits.js';
 
 type Issue = z.core.$ZodIssue;
 type Path = ReadonlyArray<PropertyKey>;
 
+/** Messages validated between two pauses (a few milliseconds of work); fewer are validated at once. */
+export const MESSAGES_PER_SLICE = 4096;
+
+/** The request without its messages, which are validated slice by slice. */
+const requestWithoutMessages = chatRequestSchema.extend({ messages: z.unknown() });
+const messageList = z.array(chatMessageSchema);
+
 /** Validates a Chat Completions body; throws a 400 naming the offending field (`messages[1].content`). */
 export function parseChatRequest(body: unknown): ChatRequest {
+  return runAtOnce(parseChatRequestSteps(body));
+}
+
+/**
+ * `parseChatRequest`, pausing between slices of a long message list (see `yielding.ts`): the same
+ * value, or the same 400, as validating the whole body at once.
+ */
+export function* parseChatRequestSteps(body: unknown, messagesPerSlice = MESSAGES_PER_SLICE): Steps<ChatRequest> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw invalidRequest('The request body must be a JSON object.', null);
   }
-  const result = chatRequestSchema.safeParse(body);
-  if (!result.success) throw issueToError(result.error.issues[0]!, body);
+  const messages = (body as { messages?: unknown }).messages;
+  let request: ChatRequest;
+  if (Array.isArray(messages) && messages.length > messagesPerSlice) {
+    request = yield* validateInSlices(body, messages, messagesPerSlice);
+  } else {
+    const result = chatRequestSchema.safeParse(body);
+    if (!result.success) throw issueToError(result.error.issues[0]!, body);
+    request = result.data;
+  }
   // After the schema, so a key it knows to be unknown is reported as such; it cannot overflow on depth.
-  checkJsonLimits(body, formatParam);
-  return result.data;
+  yield* checkJsonLimits(body, formatParam);
+  return request;
+}
+
+/**
+ * zod reports the body's fields in the schema's order (`model`, `messages`, the others, unknown keys
+ * last) and a list's entries in their order: the first issue is the same as for the whole body.
+ */
+function* validateInSlices(body: object, messages: unknown[], perSlice: number): Steps<ChatRequest> {
+  const rest = requestWithoutMessages.safeParse(body);
+  const modelIssue = rest.success ? undefined : rest.error.issues.find((issue) => issue.path[0] === 'model');
+  if (modelIssue) throw issueToError(modelIssue, body);
+  const valid: ChatRequestMessage[] = [];
+  for (let start = 0; start < messages.length; start += perSlice) {
+    yield;
+    const slice = messageList.safeParse(messages.slice(start, start + perSlice));
+    if (!slice.success) {
+      const issue = slice.error.issues[0]!;
+      throw issueToError({ ...issue, path: ['messages', start + Number(issue.path[0]), ...issue.path.slice(1)] } as Issue, body);
+    }
+    for (const message of slice.data) valid.push(message);
+  }
+  if (!rest.success) throw issueToError(rest.error.issues[0]!, body);
+  return { ...rest.data, messages: valid };
 }
 
 export function formatParam(path: Path): string {

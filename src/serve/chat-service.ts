@@ -4,8 +4,9 @@ import { invalidRequest } from '../errors.js';
 import type { AdapterMetrics } from '../metrics/adapter-metrics.js';
 import type { ReasoningContinuity } from '../reasoning/continuity.js';
 import type { Redactor } from '../redaction.js';
-import { parseChatRequest } from '../schema/validate.js';
-import { toResponsesRequest, type RequestTranslationOptions, type TranslatedRequest } from '../translate/request.js';
+import { parseChatRequestSteps } from '../schema/validate.js';
+import { toResponsesRequestSteps, type RequestTranslationOptions, type TranslatedRequest } from '../translate/request.js';
+import { runAtOnce, runInSlices, type Steps } from '../yielding.js';
 import type { ResponseTranslationOptions } from '../translate/chat-envelope.js';
 import type { ChatCompletion } from '../types/chat.js';
 import type { UpstreamCall } from '../upstream/call.js';
@@ -42,9 +43,14 @@ export function chatTranslationFrom(config: Config): ChatTranslation {
 
 /** Validates and translates a Chat request body, throwing a 400 that names the field. Pure. */
 export function translateChat(body: unknown, options: ChatTranslation): TranslatedRequest {
-  const chat = parseChatRequest(body);
+  return runAtOnce(translateChatSteps(body, options));
+}
+
+/** {@link translateChat} in steps: a driver may let the event loop through between them (a long message list). */
+export function* translateChatSteps(body: unknown, options: ChatTranslation): Steps<TranslatedRequest> {
+  const chat = yield* parseChatRequestSteps(body);
   chat.model = options.modelAliases.get(chat.model) ?? chat.model;
-  const translated = toResponsesRequest(chat, options.translation);
+  const translated = yield* toResponsesRequestSteps(chat, options.translation);
   if (translated.context.n > options.maxChoices) {
     throw invalidRequest(`n may be at most ${options.maxChoices} on this adapter (each choice is one upstream call).`, 'n');
   }
@@ -67,15 +73,17 @@ export class ChatService {
 
   /** Validates and translates a Chat request body (throwing a 400 naming the field), and puts remembered reasoning back. */
   async plan(body: unknown, call: UpstreamCall): Promise<ChatPlan> {
-    const translated = translateChat(body, this.options);
+    // A long message list is validated and translated in slices: other requests are answered meanwhile.
+    const translated = await runInSlices(translateChatSteps(body, this.options));
     // The model as the client asked for it, before MODEL_ALIASES (the body has been validated).
     noteRequest(call.outcome, (body as { model: string }).model, translated);
     this.metrics.countTranslation(translated);
     return { translated, prepared: await this.continuity.prepare(translated.request, call) };
   }
 
-  json(plan: ChatPlan, call: UpstreamCall): Promise<{ completion: ChatCompletion; headers: Record<string, string> }> {
-    return serveJson({ caller: this.caller, continuity: this.continuity, metrics: this.metrics, answerOptions: this.options.answer }, plan, call);
+  json(plan: ChatPlan, call: UpstreamCall, log: Logger): Promise<{ completion: ChatCompletion; headers: Record<string, string> }> {
+    const dependencies = { caller: this.caller, continuity: this.continuity, metrics: this.metrics, redactor: this.redactor, answerOptions: this.options.answer };
+    return serveJson(dependencies, plan, call, log);
   }
 
   stream(plan: ChatPlan, call: UpstreamCall, sink: ChunkSink, watcher: OutputWatcher, log: Logger): Promise<void> {

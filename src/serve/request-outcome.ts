@@ -47,29 +47,39 @@ export function noteRequest(outcome: RequestOutcome | undefined, model: string, 
 
 export function noteCompletion(outcome: RequestOutcome | undefined, completion: ChatCompletion): void {
   if (!outcome) return;
-  outcome.servedModel = completion.model;
+  outcome.servedModel = modelName(completion.model);
   outcome.finishReasons = completion.choices.map((choice) => choice.finish_reason);
   const { usage } = completion;
   outcome.usage = {
-    prompt: usage.prompt_tokens,
-    completion: usage.completion_tokens,
-    cached: usage.prompt_tokens_details?.cached_tokens ?? 0,
-    reasoning: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+    prompt: tokenCount(usage.prompt_tokens),
+    completion: tokenCount(usage.completion_tokens),
+    cached: tokenCount(usage.prompt_tokens_details?.cached_tokens),
+    reasoning: tokenCount(usage.completion_tokens_details?.reasoning_tokens),
   };
 }
 
 export function noteStream(outcome: RequestOutcome | undefined, choices: readonly FinishedChoice[]): void {
   if (!outcome || choices.length === 0) return;
-  outcome.servedModel = choices[0]!.state.model;
+  outcome.servedModel = modelName(choices[0]!.state.model);
   outcome.finishReasons = choices.map((choice) => choice.finishReason);
   let usage: TokenUsage | undefined;
   for (const { state } of choices) {
     if (!state.usage) continue;
     usage ??= { prompt: 0, completion: 0, cached: 0, reasoning: 0 };
-    usage.prompt += state.usage.input_tokens ?? 0;
-    usage.completion += state.usage.output_tokens ?? 0;
-    usage.cached += state.usage.input_tokens_details?.cached_tokens ?? 0;
-    usage.reasoning += state.usage.output_tokens_details?.reasoning_tokens ?? 0;
+    usage.prompt += tokenCount(state.usage.input_tokens);
+    usage.completion += tokenCount(state.usage.output_tokens);
+    usage.cached += tokenCount(state.usage.input_tokens_details?.cached_tokens);
+    usage.reasoning += tokenCount(state.usage.output_tokens_details?.reasoning_tokens);
   }
   if (usage) outcome.usage = usage;
+}
+
+// What the upstream reported is untrusted: a malformed answer must not put a non-string label or a
+// NaN count into the metrics (they are read when the response closes, outside any error handling).
+function modelName(model: unknown): string | undefined {
+  return typeof model === 'string' ? model : undefined;
+}
+
+function tokenCount(count: unknown): number {
+  return typeof count === 'number' && Number.isFinite(count) && count >= 0 ? count : 0;
 }

@@ -26,6 +26,7 @@ import { EventStreamReader, type EventStreamListener } from '../upstream/event-s
 import type { ChunkSink } from './chunk-sink.js';
 import type { StreamEntry } from './open-streams.js';
 import { noteStream } from './request-outcome.js';
+import { unreadableUpstream } from './unreadable-upstream.js';
 import type { ChatPlan, StreamReply, UpstreamCaller } from './upstream-call.js';
 
 export interface StreamSettings {
@@ -205,6 +206,12 @@ class StreamSession {
     this.stopAll();
   }
 
+  /** Reading the upstream's events failed: its SSE, or a field the reducer cannot read (a 502, not a 500). */
+  failReading(error: unknown): void {
+    if (this.failure !== undefined) return this.stopAll();
+    this.fail(unreadableUpstream(error, this.log, this.dependencies.redactor, this.call.authorization));
+  }
+
   choiceClosed(): void {
     this.open--;
     if (this.open > 0) return;
@@ -281,10 +288,11 @@ class ChoiceReader implements BodyConsumer, EventStreamListener {
 
   data(chunk: Buffer): boolean {
     if (this.closed) return true;
+    // One try for every event of the read: the reducer reads leniently, and what slips through is the upstream's.
     try {
       this.reader.push(chunk);
     } catch (error) {
-      this.session.fail(error);
+      this.session.failReading(error);
       return true;
     }
     if (this.session.failure) return true;
@@ -299,7 +307,7 @@ class ChoiceReader implements BodyConsumer, EventStreamListener {
     try {
       this.reader.end();
     } catch (error) {
-      this.session.fail(error);
+      this.session.failReading(error);
       return;
     }
     this.session.flush();

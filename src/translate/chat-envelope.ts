@@ -28,7 +28,10 @@ export interface ResponseTranslationOptions {
 /** Put between the texts of two message items (e.g. `phase: commentary` then the final answer). */
 export const MESSAGE_SEPARATOR = '\n\n';
 
-/** `chatcmpl-` id derived from the upstream response id, so the two can be matched in logs. */
-export function completionId(responseId: string | undefined): string {
-  return `chatcmpl-${(responseId ?? `${Date.now()}`).replace(/^resp_/, '')}`;
+/**
+ * `chatcmpl-` id derived from the upstream response id, so the two can be matched in logs. An id
+ * that is not a string (a relay's number) is not one: a time-based id stands in.
+ */
+export function completionId(responseId: unknown): string {
+  return `chatcmpl-${(typeof responseId === 'string' ? responseId : `${Date.now()}`).replace(/^resp_/, '')}`;
 }

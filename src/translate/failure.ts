@@ -1,5 +1,6 @@
 import { UpstreamError } from '../errors.js';
 import type { UpstreamErrorFields } from '../types/responses-upstream.js';
+import { stringOr } from './lenient.js';
 
 /** HTTP status for an error the upstream reported inside a 200 (a `failed` response or stream `error`). */
 function statusForCode(code: string | null | undefined): number {
@@ -33,14 +34,19 @@ function statusForCode(code: string | null | undefined): number {
   }
 }
 
-/** An upstream failure reported in-band, as the error the Chat client should get. */
+/**
+ * An upstream failure reported in-band, as the error the Chat client should get. Its fields are
+ * read leniently: one of another type is left out (a numeric code is kept as its digits), so every
+ * field of the client's error is a string or null.
+ */
 export function upstreamFailure(error: UpstreamErrorFields | null | undefined, fallback: string): UpstreamError {
-  const code = error?.code ?? null;
+  const fields = (error !== null && typeof error === 'object' ? error : {}) as Record<string, unknown>;
+  const code = typeof fields.code === 'number' ? String(fields.code) : stringOr(fields.code, null);
   // A failed Response's error has no type; quota errors use their code as the type over HTTP.
-  const type = error?.type ?? (code === 'insufficient_quota' ? code : undefined);
-  return new UpstreamError(statusForCode(code ?? error?.type), error?.message || fallback, {
+  const type = stringOr(fields.type, code === 'insufficient_quota' ? code : undefined);
+  return new UpstreamError(statusForCode(code ?? type), stringOr(fields.message, '') || fallback, {
     type,
-    param: error?.param ?? null,
+    param: stringOr(fields.param, null),
     code,
   });
 }

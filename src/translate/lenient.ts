@@ -12,6 +12,16 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** `value` when it is a string, otherwise `fallback` (a number where an id should be). */
+export function stringOr<T>(value: unknown, fallback: T): string | T {
+  return typeof value === 'string' ? value : fallback;
+}
+
+/** `value` when it is a finite number, otherwise `fallback`. */
+export function numberOr<T>(value: unknown, fallback: T): number | T {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
 /** The object entries of `value` when it is an array; otherwise none. */
 export function objectsIn<T>(value: unknown): T[] {
   return Array.isArray(value) ? (value.filter(isObject) as T[]) : [];

@@ -1,16 +1,22 @@
 import type { ChatTokenLogprob } from '../types/chat.js';
 import type { UpstreamLogprob } from '../types/responses-upstream.js';
+import { numberOr, objectsIn, stringOr } from './lenient.js';
 
-/** One Responses token logprob to the Chat shape (`bytes` is on the wire even where types omit it). */
+type TopLogprob = NonNullable<UpstreamLogprob['top_logprobs']>[number];
+
+/**
+ * One Responses token logprob to the Chat shape (`bytes` is on the wire even where types omit it).
+ * Read leniently: `top_logprobs: [null]` and a token that is not a string have been seen from relays.
+ */
 export function toChatLogprob(entry: UpstreamLogprob): ChatTokenLogprob {
   return {
-    token: entry.token ?? '',
-    logprob: entry.logprob ?? 0,
-    bytes: entry.bytes ?? null,
-    top_logprobs: (entry.top_logprobs ?? []).map((top) => ({
-      token: top.token ?? '',
-      logprob: top.logprob ?? 0,
-      bytes: top.bytes ?? null,
+    token: stringOr(entry.token, ''),
+    logprob: numberOr(entry.logprob, 0),
+    bytes: Array.isArray(entry.bytes) ? entry.bytes : null,
+    top_logprobs: objectsIn<TopLogprob>(entry.top_logprobs).map((top) => ({
+      token: stringOr(top.token, ''),
+      logprob: numberOr(top.logprob, 0),
+      bytes: Array.isArray(top.bytes) ? top.bytes : null,
     })),
   };
 }

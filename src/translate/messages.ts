@@ -1,14 +1,18 @@
 import { invalidRequest } from '../errors.js';
 import type { ChatRequestMessage, ChatToolCallInput, ChatUserContentPart } from '../schema/chat-request.js';
 import type { AssistantMessageItem, CustomToolCallItem, FunctionCallItem, InputContentPart, InputFilePart, InputImagePart, InputItem, InputTextPart, OutputTextPart, RefusalPart } from '../types/responses.js';
+import { runAtOnce, type Steps } from '../yielding.js';
 import type { WarningCollector } from './warnings.js';
 
 export interface TranslatedMessages {
   instructions: string | undefined;
   input: InputItem[];
-  /** The Chat message each input item came from (`messages[3]`), to name it in upstream errors. */
-  origins: Map<InputItem, string>;
+  /** The index of the Chat message each input item came from (`messages[3]`), item by item. */
+  origins: number[];
 }
+
+/** Messages translated between two pauses (see `yielding.ts`): a few milliseconds of work. */
+export const MESSAGES_PER_SLICE = 4096;
 
 type TextLike = string | Array<{ type: 'text'; text: string; prompt_cache_breakpoint?: unknown }>;
 
@@ -17,6 +21,11 @@ type TextLike = string | Array<{ type: 'text'; text: string; prompt_cache_breakp
  * Leading system/developer messages become `instructions`; later ones stay in place with their role.
  */
 export function translateMessages(messages: ChatRequestMessage[], warnings: WarningCollector): TranslatedMessages {
+  return runAtOnce(translateMessagesSteps(messages, warnings));
+}
+
+/** `translateMessages`, pausing between slices of a long message list. */
+export function* translateMessagesSteps(messages: ChatRequestMessage[], warnings: WarningCollector): Steps<TranslatedMessages> {
   const input: InputItem[] = [];
   const instructionTexts: string[] = [];
   // The kind of every tool call so far: outputs must answer a known call, and a custom call's output
@@ -115,12 +124,12 @@ export function translateMessages(messages: ChatRequestMessage[], warnings: Warn
     }
   };
 
-  const origins = new Map<InputItem, string>();
-  messages.forEach((message, index) => {
-    const start = input.length;
-    translateMessage(message, index);
-    for (const item of input.slice(start)) origins.set(item, `messages[${index}]`);
-  });
+  const origins: number[] = [];
+  for (let index = 0; index < messages.length; index++) {
+    if (index > 0 && index % MESSAGES_PER_SLICE === 0) yield;
+    translateMessage(messages[index]!, index);
+    while (origins.length < input.length) origins.push(index);
+  }
 
   return {
     instructions: instructionTexts.length > 0 ? instructionTexts.join('\n\n') : undefined,

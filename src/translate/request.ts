@@ -2,7 +2,8 @@ import { invalidRequest } from '../errors.js';
 import type { ChatContext } from './chat-envelope.js';
 import type { ChatRequest } from '../schema/chat-request.js';
 import type { ResponsesRequest, TextFormat } from '../types/responses.js';
-import { translateMessages } from './messages.js';
+import { runAtOnce, type Steps } from '../yielding.js';
+import { translateMessagesSteps } from './messages.js';
 import { translateTools } from './tools.js';
 import type { ParamOrigins } from './upstream-param.js';
 import { WarningCollector, type AdapterWarning } from './warnings.js';
@@ -28,11 +29,16 @@ export interface TranslatedRequest {
 
 /** Translates a validated Chat Completions request into one Responses request. Pure. */
 export function toResponsesRequest(chat: ChatRequest, options: RequestTranslationOptions = {}): TranslatedRequest {
+  return runAtOnce(toResponsesRequestSteps(chat, options));
+}
+
+/** `toResponsesRequest`, pausing between slices of a long message list (see `yielding.ts`). */
+export function* toResponsesRequestSteps(chat: ChatRequest, options: RequestTranslationOptions = {}): Steps<TranslatedRequest> {
   const warnings = new WarningCollector(options.strictParams ?? false);
   rejectUnservable(chat);
   dropUnsupported(chat, warnings);
 
-  const { instructions, input, origins: itemOrigins } = translateMessages(chat.messages, warnings);
+  const { instructions, input, origins: itemOrigins } = yield* translateMessagesSteps(chat.messages, warnings);
   const { tools, toolChoice, legacyFunctions } = translateTools(chat);
 
   const request: ResponsesRequest = {
@@ -98,7 +104,8 @@ export function toResponsesRequest(chat: ChatRequest, options: RequestTranslatio
     request,
     warnings: warnings.warnings,
     origins: {
-      items: itemOrigins,
+      input,
+      messages: itemOrigins,
       maxTokens: chat.max_completion_tokens != null ? 'max_completion_tokens' : chat.max_tokens != null ? 'max_tokens' : undefined,
       tools: [
         ...(legacyFunctions

@@ -3,8 +3,10 @@ import type { InputItem, ResponsesRequest } from '../types/responses.js';
 
 /** Where each part of the upstream request came from in the Chat request. */
 export interface ParamOrigins {
-  /** The Chat message of each input item (`messages[3]`); replayed reasoning has none. */
-  items: Map<InputItem, string>;
+  /** The input as translated (before reasoning was put back into it). */
+  input: readonly InputItem[];
+  /** The index of the Chat message each item of `input` came from. */
+  messages: readonly number[];
   /** The Chat name of the token limit, when one was sent. */
   maxTokens: 'max_tokens' | 'max_completion_tokens' | undefined;
   /** The Chat path of each upstream tool, in order: `tools[0].function`, `functions[1]`, `web_search_options`. */
@@ -20,9 +22,13 @@ export interface ParamOrigins {
 export function toChatParam(param: string, sent: ResponsesRequest, origins: ParamOrigins): string {
   const inputPath = /^input\[(\d+)\](.*)$/.exec(param);
   if (inputPath) {
-    const item = sent.input[Number(inputPath[1])];
-    const origin = item && origins.items.get(item);
-    if (!origin) return 'messages';
+    const at = Number(inputPath[1]);
+    const item = sent.input[at];
+    // The sent input may hold replayed reasoning too (which has no origin): find the item by identity,
+    // once, on the error path.
+    const translated = sent.input === origins.input ? at : item === undefined ? -1 : origins.input.indexOf(item);
+    if (item === undefined || translated < 0) return 'messages';
+    const origin = `messages[${origins.messages[translated]}]`;
     // A user or system message keeps its parts one for one; other items reshape them.
     const part = /^\.content\[\d+\]/.exec(inputPath[2] ?? '');
     return part && item.type === 'message' && item.role !== 'assistant' ? `${origin}${part[0]}` : origin;

@@ -1,27 +1,31 @@
 import type { ChatUsage } from '../types/chat.js';
 import type { UpstreamUsage } from '../types/responses-upstream.js';
+import { numberOr } from './lenient.js';
 
-/** Responses usage to Chat usage. Every detail key is sent, zero-filled, as real Chat replies do. */
+/**
+ * Responses usage to Chat usage. Every detail key is sent, zero-filled, as real Chat replies do.
+ * A count that is not a number counts as 0, so sums across choices stay numbers.
+ */
 export function toChatUsage(usage: UpstreamUsage | null | undefined): ChatUsage {
-  const input = usage?.input_tokens ?? 0;
-  const output = usage?.output_tokens ?? 0;
+  const input = numberOr(usage?.input_tokens, 0);
+  const output = numberOr(usage?.output_tokens, 0);
   const chat: ChatUsage = {
     prompt_tokens: input,
     completion_tokens: output,
-    total_tokens: usage?.total_tokens ?? input + output,
+    total_tokens: numberOr(usage?.total_tokens, input + output),
     prompt_tokens_details: {
-      cached_tokens: usage?.input_tokens_details?.cached_tokens ?? 0,
+      cached_tokens: numberOr(usage?.input_tokens_details?.cached_tokens, 0),
       audio_tokens: 0,
     },
     completion_tokens_details: {
-      reasoning_tokens: usage?.output_tokens_details?.reasoning_tokens ?? 0,
+      reasoning_tokens: numberOr(usage?.output_tokens_details?.reasoning_tokens, 0),
       audio_tokens: 0,
       accepted_prediction_tokens: 0,
       rejected_prediction_tokens: 0,
     },
   };
-  const cacheWrite = usage?.input_tokens_details?.cache_write_tokens;
-  if (cacheWrite != null) chat.prompt_tokens_details.cache_write_tokens = cacheWrite;
+  const cacheWrite = numberOr(usage?.input_tokens_details?.cache_write_tokens, undefined);
+  if (cacheWrite !== undefined) chat.prompt_tokens_details.cache_write_tokens = cacheWrite;
   return chat;
 }
 

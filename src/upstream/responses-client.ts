@@ -3,6 +3,7 @@ import type { JsonReply, ResponsesUpstream, StreamReply } from '../serve/upstrea
 import type { ResponsesRequest } from '../types/responses.js';
 import type { UpstreamResponse } from '../types/responses-upstream.js';
 import { upstreamHeaders, type UpstreamCall } from './call.js';
+import { requestBody } from './request-body.js';
 import type { UpstreamReply, UpstreamTransport } from './transport.js';
 import { errorFromReply, isRedirect, passedBackHeaders, protocolOrEmbeddedError } from './upstream-errors.js';
 
@@ -43,8 +44,9 @@ export class ResponsesClient implements ResponsesUpstream {
   private async post(body: ResponsesRequest, call: UpstreamCall, accept: string): Promise<UpstreamReply> {
     const headers = upstreamHeaders(this.apiKey, call, accept);
     headers['content-type'] = 'application/json';
+    const payload = await requestBody(body);
     const startedAt = performance.now();
-    const reply = await this.transport.request({ method: 'POST', path: '/responses', headers, body: JSON.stringify(body) }, call.presence);
+    const reply = await this.transport.request({ method: 'POST', path: '/responses', headers, body: payload }, call.presence);
     this.observeHeaders(reply.status, startedAt, call);
     if (reply.status >= 200 && reply.status < 300) return reply;
     if (isRedirect(reply.status)) {

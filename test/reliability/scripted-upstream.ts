@@ -18,6 +18,8 @@ export interface Exchange {
   closedByClient(): boolean;
   /** The reply is over: finished, reset, or the connection closed. */
   isSettled(): boolean;
+  /** The request body as received (joined when asked, so a large one costs nothing before). */
+  body(): Buffer;
 }
 
 export type Script = (exchange: Exchange) => void | Promise<void>;
@@ -39,6 +41,7 @@ export async function startScriptedUpstream(script: Script): Promise<ScriptedUps
     response.once('close', () => {
       closed = true;
     });
+    const chunks: Buffer[] = [];
     const exchange: Exchange = {
       request,
       response,
@@ -53,9 +56,10 @@ export async function startScriptedUpstream(script: Script): Promise<ScriptedUps
       },
       closedByClient: () => closed && !response.writableFinished && !endedByUpstream,
       isSettled: () => closed || response.writableFinished,
+      body: () => Buffer.concat(chunks),
     };
     exchanges.push(exchange);
-    request.resume();
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.once('end', () => {
       void Promise.resolve(script(exchange)).catch(() => request.socket.destroy());
     });
