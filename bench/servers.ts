@@ -33,6 +33,8 @@ export async function startAdapter(cpu: number, upstreamPort: number, logFile: s
       UPSTREAM_API_KEY: 'sk-bench',
       // The bench's clients present no adapter key: the adapter is open on purpose, on loopback.
       ADAPTER_AUTH: 'none',
+      // 1,000 slow streams at once: above the default cap of concurrent upstream calls (256), which would answer 429.
+      MAX_CONCURRENT_UPSTREAM: '4096',
       // No per-request log lines.
       LOG_LEVEL: 'warn',
       // A failed upstream call is counted as an error, not hidden by a retry.

@@ -60,6 +60,10 @@ export class MemoryStore<Value> implements StateStore<Value> {
     return found;
   }
 
+  async deleteAll(keys: readonly string[]): Promise<void> {
+    for (const key of keys) this.delete(key);
+  }
+
   private delete(key: string): void {
     const entry = this.entries.get(key);
     if (!entry) return;

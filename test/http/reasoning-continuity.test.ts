@@ -220,6 +220,7 @@ describe('reasoning memory is scoped to the caller', () => {
         return store.putAll(entries);
       },
       getAll: (keys) => store.getAll(keys),
+      deleteAll: (keys) => store.deleteAll(keys),
     });
     const caller = { authorization: 'Bearer sk-tenant-a-111111', forwardedHeaders: {} };
     const prepared = await continuity.prepare({ model: 'gpt-5-test', input: [], store: false }, caller);
