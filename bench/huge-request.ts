@@ -37,7 +37,7 @@ const upstream = createServer((request, response) => {
 const listen = (server: Server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 const upstreamPort = await listen(upstream);
 
-const config = loadConfig({ UPSTREAM_BASE_URL: `http://127.0.0.1:${upstreamPort}/v1`, UPSTREAM_API_KEY: 'sk-bench' });
+const config = loadConfig({ UPSTREAM_BASE_URL: `http://127.0.0.1:${upstreamPort}/v1`, UPSTREAM_API_KEY: 'sk-bench', ADAPTER_AUTH: 'none' });
 const quiet = new Writable({ write: (_chunk, _encoding, callback) => callback() });
 const app = createApp({ config, logger: createLogger('warn', quiet) });
 const server = app.listen(0, '127.0.0.1');

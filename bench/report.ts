@@ -137,6 +137,12 @@ export function formatReport(results: BenchResults): string {
       `200 messages ${count(conversation.twoHundredMessages.requestsPerSecond)} req/s (${conversation.ratio.toFixed(2)} of the 1-message rate; ` +
       `CPU ${ms(conversation.oneMessage.cpuMsPerRequest)} vs ${ms(conversation.twoHundredMessages.cpuMsPerRequest)} ms/request).`,
   );
+  const huge = results.hugeRequest;
+  out.push(
+    `Huge request (${count(huge.messages)} messages, in-process upstream): status ${huge.status}, answered in ${count(huge.answerMs)} ms; ` +
+      `slowest of ${count(huge.healthProbes)} /healthz answers meanwhile ${count(huge.worstHealthMs)} ms; ` +
+      `RSS ${huge.rssBeforeMiB} -> peak ${huge.peakRssMiB} MiB (${huge.rssAfterGcMiB} after GC).`,
+  );
   out.push('');
   const rounds = TARGETS.map(
     ([name]) => `${name} ${results.priming[name].map((round) => `${count(round.nonStream)}/${count(round.stream)}`).join(' -> ')}`,

@@ -94,4 +94,18 @@ export interface BenchResults {
   firstByte: { pipe: FirstByteResult; adapter: FirstByteResult; addedMs: { p50: number; p99: number } };
   slowStreams: { pipe: SlowStreamsResult; adapter: SlowStreamsResult };
   conversationLength: { oneMessage: MeasuredLoad; twoHundredMessages: MeasuredLoad; ratio: number };
+  hugeRequest: HugeRequestResult;
+}
+
+/** One request of `messages` short messages (24 MB for 800,000), with `/healthz` probed back to back meanwhile. */
+export interface HugeRequestResult {
+  messages: number;
+  status: number;
+  answerMs: number;
+  /** The slowest health answer while the huge request was handled: how long any other client waited. */
+  worstHealthMs: number;
+  healthProbes: number;
+  rssBeforeMiB: number;
+  peakRssMiB: number;
+  rssAfterGcMiB: number;
 }

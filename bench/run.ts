@@ -15,6 +15,7 @@ import { chatBody, longConversationBody, responsesBody, writeBodyFiles } from '.
 import { checkChatAnswer, checkResponsesAnswer, upstreamText } from './check-answer.js';
 import { configureChildren, killAllChildren, serverPids } from './children.js';
 import { measureFirstByte } from './first-byte.js';
+import { measureHugeRequest } from './huge-request-phase.js';
 import { QuietGuard } from './foreign-load.js';
 import { describeMachine } from './machine.js';
 import { Measurements, type Target } from './measurement.js';
@@ -33,6 +34,8 @@ const TARGET_CPU = 1;
 const CONNECTIONS = 32;
 const DELTAS_PER_STREAM = 100;
 const SLOW_STREAMS = 1000;
+/** The 24 MB request of issue 12. */
+const HUGE_MESSAGES = 800_000;
 /** Foreign CPU allowed during a measurement, in percent of one CPU. */
 const QUIET_THRESHOLD_PERCENT = 10;
 /** Both ends of 1,000 streams, plus the upstream side: the adapter and the fake hold about 2,000 sockets each. */
@@ -143,6 +146,9 @@ async function main(): Promise<number> {
     marker: '[DONE]',
   });
   await fake.stop();
+  progress(`one request of ${HUGE_MESSAGES.toLocaleString('en-US')} messages, /healthz probed meanwhile`);
+  const hugeRequest = await measureHugeRequest(TARGET_CPU, HUGE_MESSAGES);
+  if (hugeRequest.status !== 200) problems.push(`huge request: answered ${hugeRequest.status}, not 200`);
 
   // The fake and the load generator must not be what limits the pipe.
   const headroom = {
@@ -202,6 +208,7 @@ async function main(): Promise<number> {
       twoHundredMessages,
       ratio: round(twoHundredMessages.requestsPerSecond / Math.max(1, oneMessage.requestsPerSecond)),
     },
+    hugeRequest,
   };
   writeFileSync(join(resultsDirectory, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${formatReport(results)}\n`);
