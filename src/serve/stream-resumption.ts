@@ -38,7 +38,9 @@ export class StreamResumption {
 
   /**
    * Notes an event; true when it was already seen (a resumed connection replays from the cursor,
-   * and a relay may repeat itself) and must be dropped.
+   * and a relay may repeat itself) and must be dropped. Silent events (content_part.done…) are not
+   * parsed, so their numbers are not known: the cursor is the last event read, and the silent ones
+   * after it come again, harmlessly (they produce no chunk).
    */
   isRepeat(event: RawUpstreamEvent): boolean {
     const sequence = event.sequence_number;

@@ -69,6 +69,7 @@ export class BackgroundRuns {
   /** Stored foreground responses: they can be read and deleted, not cancelled. */
   private readonly foreground = new Map<string, Record<string, unknown>>();
   private readonly deleted = new Set<string>();
+  private readonly created: string[] = [];
   private deleteFailuresLeft: number;
 
   constructor(private options: BackgroundOptions = {}) {
@@ -86,9 +87,9 @@ export class BackgroundRuns {
     return this.runs.get(id)?.status ?? (this.foreground.get(id)?.status as string | undefined);
   }
 
-  /** Ids of the runs created so far, in order. */
+  /** Ids of the runs created so far, in order (deleted ones too). */
   ids(): string[] {
-    return [...this.runs.keys()];
+    return [...this.created];
   }
 
   /** The create body's error, when background mode refuses it. */
@@ -118,6 +119,7 @@ export class BackgroundRuns {
       followers: new Set(),
     };
     this.runs.set(run.id, run);
+    this.created.push(run.id);
     this.schedule(run);
     if (!run.streamed) return { status: 200, body: created };
     return { stream: (target) => this.follow(run, -1, target) };
@@ -142,7 +144,7 @@ export class BackgroundRuns {
     if (method === 'DELETE') {
       if (this.deleteFailuresLeft > 0) {
         this.deleteFailuresLeft--;
-        return error({ status: 500, message: 'The server had an error while processing your request. Sorry about that!', param: null, code: null });
+        return serverError(500);
       }
       if (run) this.stop(run);
       this.runs.delete(id);
@@ -204,7 +206,7 @@ export class BackgroundRuns {
     const fault = this.options.streamFaults?.[run.connections++];
     const { response } = target;
     if (fault !== undefined && 'status' in fault) {
-      const body = errorBody({ status: fault.status, message: 'The server had an error while processing your request. Sorry about that!', param: null, code: null });
+      const { body } = serverError(fault.status);
       response.writeHead(fault.status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(body));
       return;
@@ -216,7 +218,7 @@ export class BackgroundRuns {
     for (;;) {
       while (next < run.revealed) {
         if (target.isClosed()) return;
-        if (fault !== undefined && 'dropAfter' in fault && written >= fault.dropAfter) return target.destroy();
+        if (fault !== undefined && 'dropAfter' in fault && written >= fault.dropAfter) return dropAfterFlush(target);
         if (fault !== undefined && 'stallAfter' in fault && written >= fault.stallAfter) return target.closed;
         const event = run.events[next++]!;
         response.write(`event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`);
@@ -234,7 +236,7 @@ export class BackgroundRuns {
       });
       if (target.isClosed()) return;
     }
-    if (fault !== undefined && 'dropAfter' in fault && written >= fault.dropAfter) return target.destroy();
+    if (fault !== undefined && 'dropAfter' in fault && written >= fault.dropAfter) return dropAfterFlush(target);
     // A cancelled run's stream just ends (there is no terminal event for it); so does a finished one's.
     response.end();
   }
@@ -269,4 +271,19 @@ function notFound(id: string): RunAnswer {
 
 function error(requestError: RequestError): RunAnswer {
   return { status: requestError.status, body: errorBody(requestError) };
+}
+
+/** The API's own 5xx body. */
+function serverError(status: number): { status: number; body: unknown } {
+  return { status, body: { error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } } };
+}
+
+/** Cuts the connection once what was written has left (a destroy alone may discard it): the client has exactly K events. */
+function dropAfterFlush(target: StreamTarget): Promise<void> {
+  return new Promise((resolve) => {
+    target.response.write('', () => {
+      target.destroy();
+      resolve();
+    });
+  });
 }
