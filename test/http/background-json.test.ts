@@ -1,6 +1,6 @@
 /** BACKGROUND: a non-stream Chat request served by a background run, through the official SDK. */
 import { describe, expect, it } from 'vitest';
-import { messageItem, responseObject } from '../../tools/fake-upstream/index.js';
+import { functionCallItem, messageItem, responseObject } from '../../tools/fake-upstream/index.js';
 import { callsOf, eventually, PRO_MODEL, useBackgroundHarness } from './background-harness.js';
 import { LEVEL } from './app-harness.js';
 
@@ -100,5 +100,28 @@ describe('a non-stream request in the background', () => {
     expect(cancel.receivedAt - abortedAt).toBeLessThan(100);
     await eventually(() => harness.fake.requests.some((request) => request.method === 'DELETE'));
     expect(callsOf(harness.fake.requests).slice(-2)).toEqual(['POST /v1/responses/{id}/cancel', 'DELETE /v1/responses/{id}']);
+  });
+});
+
+describe('reasoning continuity in the background', () => {
+  const tool = { type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } };
+  const reasoning = { type: 'reasoning', id: 'rs_turn1', summary: [], encrypted_content: 'gAAAA-background-turn-1' };
+
+  it.each([false, true])('remembers the reasoning of the final Response and replays it (stream: %s)', async (stream) => {
+    const { harness, client } = await start();
+    const firstTurn = responseObject({ model: PRO_MODEL, output: [reasoning, functionCallItem('lookup', '{"q":"tides"}', 'call_tides')] });
+    harness.fake.enqueue({ kind: 'json', body: firstTurn }, { kind: 'json', body: responseObject({ model: PRO_MODEL, output: [messageItem('14:02.')] }) });
+    const history: Array<Record<string, unknown>> = [{ role: 'user', content: 'When is high tide?' }];
+    const ask = () =>
+      stream
+        ? client.chat.completions.stream({ model: PRO_MODEL, messages: history as never, tools: [tool] }).finalChatCompletion()
+        : client.chat.completions.create({ model: PRO_MODEL, messages: history as never, tools: [tool] });
+    const first = await ask();
+    history.push(first.choices[0]!.message as never, { role: 'tool', tool_call_id: 'call_tides', content: '14:02' });
+    expect((await ask()).choices[0]!.message.content).toBe('14:02.');
+
+    const creates = harness.fake.requests.filter((request) => request.method === 'POST' && request.path === '/v1/responses');
+    expect(creates[1]!.body.input[1]).toEqual(reasoning);
+    expect(creates[1]!.body.input[2]).toMatchObject({ type: 'function_call', call_id: 'call_tides' });
   });
 });

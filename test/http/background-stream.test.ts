@@ -131,3 +131,20 @@ describe('a streamed request in the background', () => {
     expect(harness.fake.requests.filter((request) => request.body?.background === true)).toHaveLength(2);
   });
 });
+
+describe('a shutdown with background runs in flight', () => {
+  it('cancels and deletes the runs it cuts before it is over', async () => {
+    const { harness, client } = await start({}, { stepMs: 200 });
+    harness.fake.enqueue({ kind: 'stream', events: textThenToolCall() });
+    const stream = await client.chat.completions.create({ model: PRO_MODEL, messages, tools, stream: true });
+    const reading = (async () => {
+      for await (const chunk of stream) void chunk;
+    })().catch((error: unknown) => error);
+    await eventually(() => harness.fake.background!.statusOf(harness.fake.background!.ids()[0] ?? '') === 'in_progress');
+
+    const report = await harness.app.shutdown(50);
+    expect(report.streamsEnded).toBe(1);
+    expect(callsOf(harness.fake.requests)).toEqual(['POST /v1/responses', 'POST /v1/responses/{id}/cancel', 'DELETE /v1/responses/{id}']);
+    expect(await reading).toMatchObject({ error: { code: 'shutting_down' } });
+  });
+});
