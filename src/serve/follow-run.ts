@@ -58,12 +58,13 @@ async function pollToEnd(
   const include = body.include ?? [];
   let wait = settings.pollFirstMs;
   let failures = 0;
+  const clock = new PollClock(call);
   for (;;) {
     const left = settings.timeoutMs - (performance.now() - startedAt);
     if (left <= 0) {
       throw new UpstreamProtocolError(`The upstream background run did not finish within ${settings.timeoutMs} ms.`, 'upstream_timeout', { status: 504 });
     }
-    await pause(Math.min(wait, left), call);
+    await clock.pause(Math.min(wait, left));
     wait = Math.min(wait * 2, settings.pollMaxMs);
     let response: UpstreamResponse;
     try {
@@ -85,14 +86,25 @@ function worthPollingAgain(error: unknown): boolean {
   return error instanceof UpstreamProtocolError && error.code !== 'upstream_redirect';
 }
 
-/** Waits `ms`, or rejects as soon as the client goes. */
-function pause(ms: number, call: UpstreamCall): Promise<void> {
-  if (call.presence.gone) return Promise.reject(new ClientGoneError());
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    call.presence.onGone(() => {
-      clearTimeout(timer);
-      reject(new ClientGoneError());
+/** The waits between polls, each ended early when the client goes (one listener for the whole run, however many polls). */
+class PollClock {
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly call: UpstreamCall) {
+    call.presence.onGone(() => this.wake?.());
+  }
+
+  pause(ms: number): Promise<void> {
+    if (this.call.presence.gone) return Promise.reject(new ClientGoneError());
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        reject(new ClientGoneError());
+      };
     });
-  });
+  }
 }

@@ -103,6 +103,17 @@ describe('a non-stream request in the background', () => {
   });
 });
 
+describe('a background run that outlasts UPSTREAM_TIMEOUT_MS', () => {
+  it('answers 504 upstream_timeout, then cancels and deletes the run', async () => {
+    const { harness, client } = await start({ UPSTREAM_TIMEOUT_MS: '400' }, { stepMs: 5000 });
+    const failure = await client.chat.completions.create({ model: PRO_MODEL, messages }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ status: 504, error: { code: 'upstream_timeout', message: 'The upstream background run did not finish within 400 ms.' } });
+    await eventually(() => harness.fake.requests.some((request) => request.method === 'DELETE'));
+    expect(callsOf(harness.fake.requests).slice(-2)).toEqual(['POST /v1/responses/{id}/cancel', 'DELETE /v1/responses/{id}']);
+    expect(harness.fake.background!.statusOf(harness.fake.background!.ids()[0]!)).toBeUndefined();
+  });
+});
+
 describe('reasoning continuity in the background', () => {
   const tool = { type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } };
   const reasoning = { type: 'reasoning', id: 'rs_turn1', summary: [], encrypted_content: 'gAAAA-background-turn-1' };
@@ -123,5 +134,18 @@ describe('reasoning continuity in the background', () => {
     const creates = harness.fake.requests.filter((request) => request.method === 'POST' && request.path === '/v1/responses');
     expect(creates[1]!.body.input[1]).toEqual(reasoning);
     expect(creates[1]!.body.input[2]).toMatchObject({ type: 'function_call', call_id: 'call_tides' });
+  });
+});
+
+describe('a shutdown while a background run is polled', () => {
+  it('refuses the waiting request with 503, then cancels and deletes its run', async () => {
+    const { harness, client } = await start({}, { stepMs: 5000 });
+    const answer = client.chat.completions.create({ model: PRO_MODEL, messages }).catch((error: unknown) => error);
+    await eventually(() => harness.fake.requests.some((request) => request.method === 'GET'));
+
+    const report = await harness.app.shutdown(50);
+    expect(report).toMatchObject({ requestsRefused: 1, runsSettled: 1 });
+    expect(await answer).toMatchObject({ status: 503, error: { code: 'shutting_down' } });
+    expect(callsOf(harness.fake.requests).slice(-2)).toEqual(['POST /v1/responses/{id}/cancel', 'DELETE /v1/responses/{id}']);
   });
 });
