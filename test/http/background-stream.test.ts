@@ -73,6 +73,21 @@ describe('a streamed request in the background', () => {
     expect(callsOf(fake.requests).slice(0, 2)).toEqual(['POST /v1/responses', 'GET /v1/responses/{id}?stream=true&starting_after=5']);
   });
 
+  it('keeps the heartbeats going while a stalled stream is resumed', async () => {
+    const { harness } = await start({ STREAM_IDLE_TIMEOUT_MS: '400', STREAM_HEARTBEAT_MS: '50' }, { stepMs: 5, streamFaults: [{ stallAfter: 6 }] });
+    harness.fake.enqueue({ kind: 'stream', events: textThenToolCall() });
+    const url = await harness.listen();
+    const response = await fetch(`${url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test' },
+      body: JSON.stringify({ model: PRO_MODEL, messages, tools, stream: true }),
+    });
+    const text = await response.text();
+    const beforeResume = text.slice(0, text.indexOf('get_weather'));
+    expect(beforeResume).toContain(': keepalive');
+    expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+  });
+
   it('ends with an error frame once the resumptions are spent, then cancels and deletes the run', async () => {
     const { harness, client } = await start({}, { stepMs: 5, streamFaults: [{ dropAfter: 8 }, { status: 500 }, { dropAfter: 0 }, { status: 500 }] });
     harness.fake.enqueue({ kind: 'stream', events: textThenToolCall() });
