@@ -88,7 +88,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     config.reasoningContinuity,
   );
   // Background runs in flight, so that a shutdown cancels and deletes those it cuts.
-  const runs = new RunsInFlight(new MemoryStore<RunRecord>(RUNS_STORE_BYTES, config.upstreamTimeoutMs * 2, () => 128), logger);
+  const runs = new RunsInFlight(new MemoryStore<RunRecord>(RUNS_STORE_BYTES, RUNS_STORE_TTL_MS, () => 128), logger);
   const background = {
     upstream: new ResponseRunsClient(transport, config.upstreamApiKey),
     settings: { mode: config.background, models: config.backgroundModels, timeoutMs: config.upstreamTimeoutMs, ...BACKGROUND_PACE },
@@ -196,6 +196,8 @@ const CHAT_PATH = '/v1/chat/completions';
 
 /** Records of background runs in flight are small: this bounds tens of thousands of them. */
 const RUNS_STORE_BYTES = 8 * 1024 * 1024;
+/** A stream has no overall deadline: a record outlives the longest run a client would wait for. */
+const RUNS_STORE_TTL_MS = 24 * 3600 * 1000;
 
 /** The chat route as Express would match it: any case, an optional trailing slash, an absolute target. */
 function isChatPath(url: string | undefined): boolean {
