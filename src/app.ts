@@ -24,9 +24,12 @@ import { translateRouter } from './routes/translate.js';
 import { ChatService, chatTranslationFrom } from './serve/chat-service.js';
 import { migrationObservers } from './migration/observers.js';
 import { OpenStreams } from './serve/open-streams.js';
+import { BACKGROUND_PACE } from './serve/background-upstream.js';
+import { RunsInFlight, type RunRecord } from './serve/runs-in-flight.js';
 import { MemoryStore } from './state/memory-store.js';
 import { ConcurrencyLimit } from './upstream/concurrency.js';
 import { PassthroughClient } from './upstream/passthrough-client.js';
+import { ResponseRunsClient } from './upstream/response-runs-client.js';
 import { ResponsesClient } from './upstream/responses-client.js';
 import { StreamedPassthrough } from './upstream/streamed-passthrough.js';
 import { UpstreamTransport } from './upstream/transport.js';
@@ -84,6 +87,16 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     config.reasoningModels,
     config.reasoningContinuity,
   );
+  // Background runs in flight, so that a shutdown cancels and deletes those it cuts.
+  const runs = new RunsInFlight(new MemoryStore<RunRecord>(RUNS_STORE_BYTES, RUNS_STORE_TTL_MS, () => 128), logger);
+  const background = {
+    upstream: new ResponseRunsClient(transport, config.upstreamApiKey),
+    settings: { mode: config.background, models: config.backgroundModels, timeoutMs: config.upstreamTimeoutMs, ...BACKGROUND_PACE },
+    runs,
+    metrics,
+    redactor,
+    log: logger,
+  };
   const translation = chatTranslationFrom(config);
   const chat = new ChatService(upstream, continuity, metrics, redactor, {
     ...translation,
@@ -94,6 +107,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
       maxEventBytes: config.streamEventLimitBytes,
     },
     openStreams,
+    background: config.background === 'off' ? undefined : background,
   });
   const keys = config.adapterApiKeys.length > 0 ? config.adapterApiKeys : undefined;
   const bodyLimits = { bytes: config.bodyLimitBytes, timeoutMs: config.bodyTimeoutMs };
@@ -160,9 +174,11 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     },
     shutdown: async (graceMs: number) => {
       const report = await drain.shutdown(graceMs);
+      // The runs the drain cut (streams ended, requests refused): cancelled, and deleted when owed.
+      const runsSettled = await runs.settleAll();
       await observers.close();
       await transport.destroy();
-      return report;
+      return { ...report, runsSettled };
     },
   }) as AdapterApp;
 }
@@ -177,6 +193,11 @@ function lastResort(error: unknown, request: IncomingMessage, response: ServerRe
 }
 
 const CHAT_PATH = '/v1/chat/completions';
+
+/** Records of background runs in flight are small: this bounds tens of thousands of them. */
+const RUNS_STORE_BYTES = 8 * 1024 * 1024;
+/** A stream has no overall deadline: a record outlives the longest run a client would wait for. */
+const RUNS_STORE_TTL_MS = 24 * 3600 * 1000;
 
 /** The chat route as Express would match it: any case, an optional trailing slash, an absolute target. */
 function isChatPath(url: string | undefined): boolean {

@@ -6,6 +6,13 @@ import type { ReasoningField } from './translate/chat-envelope.js';
 /** Models that reason by default: o-series, gpt-5 (not its chat variants), codex, gpt-oss. */
 export const DEFAULT_REASONING_MODELS = /(^|[/:])(o\d|gpt-5(?!.*chat)|gpt-oss|[\w.-]*codex)/i;
 
+/**
+ * Models run in the background under BACKGROUND=auto: the ones that think for many minutes, pro
+ * and deep research (`o3-pro`, `gpt-5-pro-2025-10-06`, `o4-mini-deep-research`). Not codex: its
+ * calls are a coding agent's many short turns, and a background run is stored upstream for a while.
+ */
+export const DEFAULT_BACKGROUND_MODELS = /(-pro|deep-research)(?=$|[-.:@])/i;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
@@ -23,6 +30,8 @@ export const ENVIRONMENT = z.object({
   UPSTREAM_TIMEOUT_MS: integer(600_000, { min: 1 }),
   STREAM_IDLE_TIMEOUT_MS: integer(300_000, { min: 1 }),
   STREAM_HEARTBEAT_MS: integer(15_000),
+  BACKGROUND: oneOf(['off', 'auto', 'on'], 'auto', 'off'),
+  BACKGROUND_MODELS: pattern(DEFAULT_BACKGROUND_MODELS, '-pro$|deep-research|codex'),
   UPSTREAM_RETRIES: integer(1),
   MAX_CHOICES: integer(8, { min: 1, max: 128 }),
   MODEL_ALIASES: aliases('gpt-4o=gpt-5-mini'),
@@ -75,6 +84,10 @@ export interface Config {
    * proxies do not cut a reasoning model's silence; 0 turns it off.
    */
   streamHeartbeatMs: number;
+  /** Which upstream runs are background runs: none, those of `backgroundModels`, or all. */
+  background: 'off' | 'auto' | 'on';
+  /** The models run in the background under `auto`, matched on the upstream model name. */
+  backgroundModels: RegExp;
   /** Retries of an upstream call that failed before any response arrived (connection errors). */
   upstreamRetries: number;
   /** Largest `n` served (each choice is one upstream call). */
@@ -154,6 +167,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstreamTimeoutMs: variables.UPSTREAM_TIMEOUT_MS,
     streamIdleTimeoutMs: variables.STREAM_IDLE_TIMEOUT_MS,
     streamHeartbeatMs: variables.STREAM_HEARTBEAT_MS,
+    background: variables.BACKGROUND,
+    backgroundModels: variables.BACKGROUND_MODELS,
     upstreamRetries: variables.UPSTREAM_RETRIES,
     maxChoices: variables.MAX_CHOICES,
     reasoningContent: variables.REASONING_CONTENT,

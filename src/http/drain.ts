@@ -24,6 +24,8 @@ export interface DrainReport {
   responsesCut: number;
   /** Whether everything had finished within the grace. */
   finishedWithinGrace: boolean;
+  /** Background runs still in flight after the drain, cancelled and deleted (filled by the app). */
+  runsSettled?: number;
 }
 
 /** Paths still served while draining: probes and scrapes. */

@@ -106,6 +106,13 @@ export class AdapterMetrics {
   private readonly unknownEvents = this.registry.register(
     new Counter('chat_adapter_unknown_upstream_events_total', 'Upstream stream events of unknown types, ignored.'),
   );
+  private readonly background = this.registry.register(
+    new Counter(
+      'chat_adapter_background_calls_total',
+      'Background-mode calls on upstream runs, by action (started, cancel, delete, resume) and result (ok, failed).',
+      ['action', 'result'],
+    ),
+  );
   private readonly openStreams = this.registry.register(new Gauge('chat_adapter_open_streams', 'Streams being served now.'));
   private readonly tokens = this.registry.register(
     new Counter('chat_adapter_tokens_total', 'Tokens the upstream reported, by model and type (input, output, cached, reasoning).', ['model', 'type']),
@@ -171,6 +178,11 @@ export class AdapterMetrics {
 
   countShadow(outcome: 'compared' | 'skipped' | 'failed'): void {
     this.shadowed.inc({ outcome });
+  }
+
+  /** A background run started, or a cancel, delete or stream resumption of one, and how it went. */
+  countBackground(action: 'started' | 'cancel' | 'delete' | 'resume', result: 'ok' | 'failed'): void {
+    this.background.inc({ action, result });
   }
 
   countUnknownEvents(count: number): void {

@@ -10,6 +10,7 @@ import { runAtOnce, runInSlices, type Steps } from '../yielding.js';
 import type { ResponseTranslationOptions } from '../translate/chat-envelope.js';
 import type { ChatCompletion } from '../types/chat.js';
 import type { UpstreamCall } from '../upstream/call.js';
+import type { BackgroundEnvironment } from './background-run.js';
 import type { ChunkSink } from './chunk-sink.js';
 import type { OpenStreams } from './open-streams.js';
 import { serveJson } from './serve-json.js';
@@ -30,6 +31,8 @@ export interface ChatServiceOptions extends ChatTranslation {
   stream: StreamSettings;
   /** The streams being served, for a shutdown to end. */
   openStreams?: OpenStreams;
+  /** Background mode (BACKGROUND, BACKGROUND_MODELS); unset: every run in the foreground. */
+  background?: BackgroundEnvironment;
 }
 
 /** How the operator's configuration shapes the translation of a request. */
@@ -68,7 +71,7 @@ export class ChatService {
     private readonly redactor: Redactor,
     private readonly options: ChatServiceOptions,
   ) {
-    this.caller = new UpstreamCaller(upstream, continuity);
+    this.caller = new UpstreamCaller(upstream, continuity, options.background);
   }
 
   /** Validates and translates a Chat request body (throwing a 400 naming the field), and puts remembered reasoning back. */

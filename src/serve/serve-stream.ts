@@ -27,6 +27,7 @@ import type { ChunkSink } from './chunk-sink.js';
 import type { StreamEntry } from './open-streams.js';
 import { noteStream } from './request-outcome.js';
 import { unreadableUpstream } from './unreadable-upstream.js';
+import type { ResumableReader, StreamResumption } from './stream-resumption.js';
 import type { ChatPlan, StreamReply, UpstreamCaller } from './upstream-call.js';
 
 export interface StreamSettings {
@@ -106,6 +107,10 @@ class StreamSession {
   private pending = '';
   private upstreamHeaders: Record<string, string> = {};
   private readonly captures: Array<Promise<void>> = [];
+  /** The client has gone (its runs in the background are cancelled). */
+  get clientGone(): boolean {
+    return this.call.presence.gone;
+  }
   private waitingForDrain = false;
   private open = 0;
   private finished: (() => void) | undefined;
@@ -253,10 +258,14 @@ class StreamSession {
   }
 }
 
-/** One choice: its upstream body, through the SSE reader and the reducer, into the session. */
-class ChoiceReader implements BodyConsumer, EventStreamListener {
-  private readonly reader: EventStreamReader;
+/**
+ * One choice: its upstream body, through the SSE reader and the reducer, into the session. A
+ * background run's body is resumed where it broke off (see stream-resumption.ts).
+ */
+class ChoiceReader implements BodyConsumer, EventStreamListener, ResumableReader {
+  private reader: EventStreamReader;
   private control: BodyControl | undefined;
+  private resumption: StreamResumption | undefined;
   private outcome: StreamEnd | undefined;
   private paused = false;
   private closed = false;
@@ -279,9 +288,33 @@ class ChoiceReader implements BodyConsumer, EventStreamListener {
   }
 
   start(reply: StreamReply): void {
+    this.resumption = reply.resumption;
     this.reader.lastProgressAt = performance.now();
     this.armIdleTimer(this.session.dependencies.settings.idleTimeoutMs);
     this.control = reply.read(this);
+  }
+
+  // ---- resumption (background runs) ----
+
+  restart(reply: StreamReply): void {
+    if (this.closed) return reply.cancel();
+    this.reader = new EventStreamReader(this, this.session.dependencies.settings.maxEventBytes);
+    this.paused = false;
+    this.control = reply.read(this);
+  }
+
+  giveUp(cause: unknown): void {
+    if (!this.closed) this.session.fail(cause);
+  }
+
+  /** Reads on from where the body broke off, when it is a background run's; false when it cannot. */
+  private resumed(cause: unknown): boolean {
+    if (this.closed || this.outcome || !this.resumption) return false;
+    this.control?.cancel();
+    this.control = undefined;
+    // The wait for the new connection counts as idle time only from now.
+    this.reader.lastProgressAt = performance.now();
+    return this.resumption.resume(this, cause);
   }
 
   // ---- the upstream body ----
@@ -304,6 +337,8 @@ class ChoiceReader implements BodyConsumer, EventStreamListener {
 
   end(): void {
     if (this.closed) return;
+    // Half an event at the break is dropped with the old reader: the resumed stream repeats it whole.
+    if (this.resumed(new UpstreamProtocolError('The upstream stream ended before its last event.', 'upstream_stream_truncated'))) return;
     try {
       this.reader.end();
     } catch (error) {
@@ -316,6 +351,7 @@ class ChoiceReader implements BodyConsumer, EventStreamListener {
 
   error(error: Error): void {
     if (this.closed) return;
+    if (!this.session.clientGone && this.resumed(error)) return;
     this.session.fail(error);
   }
 
@@ -323,6 +359,7 @@ class ChoiceReader implements BodyConsumer, EventStreamListener {
 
   onEvent(event: RawUpstreamEvent): void {
     if (this.closed) return;
+    if (this.resumption?.isRepeat(event)) return;
     const result = step(this.state, event);
     if (result.completed) this.session.capture(result.completed);
     if (this.outcome) {
@@ -382,6 +419,7 @@ class ChoiceReader implements BodyConsumer, EventStreamListener {
     this.closed = true;
     clearTimeout(this.idleTimer);
     this.control?.cancel();
+    this.resumption?.close(this.session.clientGone ? 'client_gone' : this.endedWell ? 'answered' : 'failed');
     this.session.choiceClosed();
   }
 
@@ -394,12 +432,17 @@ class ChoiceReader implements BodyConsumer, EventStreamListener {
     if (this.closed) return;
     const idleMs = this.session.dependencies.settings.idleTimeoutMs;
     // A client too slow to read is not the upstream's silence.
-    const waited = this.paused ? 0 : performance.now() - this.reader.lastProgressAt;
+    const waited = this.paused || this.resumption?.reopening ? 0 : performance.now() - this.reader.lastProgressAt;
     if (waited < idleMs) {
-      this.armIdleTimer(this.paused ? idleMs : idleMs - waited);
+      this.armIdleTimer(waited === 0 ? idleMs : idleMs - waited);
       return;
     }
-    this.session.fail(new UpstreamProtocolError(`The upstream stream was idle for ${idleMs} ms.`, 'upstream_idle_timeout', { status: 504 }));
+    const idle = new UpstreamProtocolError(`The upstream stream was idle for ${idleMs} ms.`, 'upstream_idle_timeout', { status: 504 });
+    if (this.resumed(idle)) {
+      this.armIdleTimer(idleMs);
+      return;
+    }
+    this.session.fail(idle);
   }
 }
 

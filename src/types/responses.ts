@@ -151,6 +151,8 @@ export interface ResponsesRequest {
   reasoning?: { effort?: ReasoningEffort; summary?: 'auto' | 'concise' | 'detailed' };
   include?: string[];
   store: boolean;
+  /** Run asynchronously (needs `store: true`); see serve/background-run.ts. */
+  background?: boolean;
   stream?: boolean;
   stream_options?: { include_obfuscation?: boolean };
   metadata?: Record<string, string>;

@@ -62,7 +62,7 @@ export class ResponsesClient implements ResponsesUpstream {
  * A 200 body as a Response object. Anything else is a 502: translating it would hand the client
  * an empty success (`{}`, `[]`) or fail inside the translator as a 500.
  */
-function parseResponseObject(text: string): UpstreamResponse {
+export function parseResponseObject(text: string): UpstreamResponse {
   let body: unknown;
   try {
     body = JSON.parse(text);

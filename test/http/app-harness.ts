@@ -5,7 +5,7 @@
 import { createApp, type AdapterApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/http/logging.js';
-import { startFakeUpstream, type FakeUpstream } from '../../tools/fake-upstream/index.js';
+import { startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions } from '../../tools/fake-upstream/index.js';
 import { captureLogs, listenOnLoopback, type ListeningApp, type LogLine } from '../helpers/listening-app.js';
 
 export interface Harness {
@@ -27,8 +27,8 @@ export interface Harness {
 /** pino level numbers, for readable assertions. */
 export const LEVEL = { debug: 20, info: 30, warn: 40, error: 50 } as const;
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
-  const fake = await startFakeUpstream();
+export async function startHarness(env: Record<string, string> = {}, fakeOptions: FakeUpstreamOptions = {}): Promise<Harness> {
+  const fake = await startFakeUpstream(fakeOptions);
   const logs = captureLogs();
   const config = loadConfig({ UPSTREAM_BASE_URL: fake.url, UPSTREAM_RETRIES: '0', LOG_LEVEL: 'trace', ...env });
   const app = createApp({ config, logger: createLogger(config.logLevel, logs.destination) });

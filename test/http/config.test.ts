@@ -1,4 +1,4 @@
-import { DEFAULT_REASONING_MODELS } from '../../src/config.js';
+import { DEFAULT_BACKGROUND_MODELS, DEFAULT_REASONING_MODELS } from '../../src/config.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -17,6 +17,8 @@ describe('loadConfig', () => {
       upstreamTimeoutMs: 600_000,
       streamIdleTimeoutMs: 300_000,
       streamHeartbeatMs: 15_000,
+      background: 'auto',
+      backgroundModels: DEFAULT_BACKGROUND_MODELS,
       upstreamRetries: 1,
       maxChoices: 8,
       reasoningContent: true,
@@ -62,6 +64,8 @@ describe('loadConfig', () => {
       UPSTREAM_TIMEOUT_MS: '1500',
       STREAM_IDLE_TIMEOUT_MS: '2500',
       STREAM_HEARTBEAT_MS: '0',
+      BACKGROUND: 'on',
+      BACKGROUND_MODELS: 'deep-research',
       UPSTREAM_RETRIES: '0',
       MAX_CHOICES: '3',
       REASONING_CONTENT: 'off',
@@ -104,6 +108,8 @@ describe('loadConfig', () => {
       upstreamTimeoutMs: 1500,
       streamIdleTimeoutMs: 2500,
       streamHeartbeatMs: 0,
+      background: 'on',
+      backgroundModels: /deep-research/i,
       upstreamRetries: 0,
       maxChoices: 3,
       reasoningContent: false,

@@ -149,6 +149,7 @@ describe('GET /metrics', () => {
       ['chat_adapter_capture_records_total', 'counter'],
       ['chat_adapter_shadow_requests_total', 'counter'],
       ['chat_adapter_unknown_upstream_events_total', 'counter'],
+      ['chat_adapter_background_calls_total', 'counter'],
       ['chat_adapter_open_streams', 'gauge'],
       ['chat_adapter_tokens_total', 'counter'],
     ]);

@@ -11,7 +11,8 @@ afterEach(async () => {
 });
 
 async function clientWith(env: Record<string, string>) {
-  harness = await startHarness(env);
+  // gpt-5-pro would run in the background (BACKGROUND=auto); background-mode.test.ts covers that.
+  harness = await startHarness({ BACKGROUND: 'off', ...env });
   return new OpenAI({ baseURL: await harness.listen(), apiKey: 'sk-alias', maxRetries: 0 });
 }
 

@@ -17,6 +17,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
+import { BackgroundRuns, type BackgroundOptions, type RunAnswer, type StreamTarget } from './background-runs.js';
 import { defaultCreateReply } from './default-replies.js';
 import { errorBody, findRequestError, invalidJsonError, responseNotFoundError, type RequestError } from './request-validation.js';
 
@@ -28,6 +29,8 @@ export interface RecordedRequest {
   /** parsed JSON, or undefined when the body is empty or not JSON */
   body: any;
   rawBody: string;
+  /** When it arrived (`Date.now()`), for assertions on what followed what. */
+  receivedAt: number;
 }
 
 export type Reply =
@@ -51,6 +54,8 @@ export type Reply =
     }
   | { kind: 'sse-text'; text: string; chunkSize?: number; delayMs?: number }
   | { kind: 'destroy' }
+  /** A background run's stream (see background-runs.ts). */
+  | { kind: 'run-stream'; write: (target: StreamTarget) => Promise<void> }
   | ((request: RecordedRequest) => Reply | Promise<Reply>);
 
 type ConcreteReply = Exclude<Reply, (request: RecordedRequest) => unknown>;
@@ -75,6 +80,8 @@ export interface FakeUpstream {
    * happened just before the call still counts. Rejects after `timeoutMs` (default 5000).
    */
   waitForAbort(timeoutMs?: number): Promise<void>;
+  /** Background runs, when the fake was started with `background` (see background-runs.ts). */
+  background: BackgroundRuns | undefined;
   /** destroys open sockets, then stops listening */
   close(): Promise<void>;
 }
@@ -82,6 +89,8 @@ export interface FakeUpstream {
 export interface FakeUpstreamOptions {
   /** reject requests the real API would reject (default true) */
   validate?: boolean;
+  /** Serve `background: true` as stateful runs (GET, resume, cancel, DELETE); off by default. */
+  background?: BackgroundOptions;
 }
 
 interface Exchange {
@@ -101,6 +110,7 @@ interface Exchange {
 
 export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
   const validate = options.validate ?? true;
+  const background = options.background ? new BackgroundRuns(options.background) : undefined;
   const requests: RecordedRequest[] = [];
   const queue: Reply[] = [];
   const sockets = new Set<Socket>();
@@ -136,12 +146,15 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       headers: { ...request.headers },
       body: parseJson(rawBody),
       rawBody,
+      receivedAt: Date.now(),
     };
     requests.push(recorded);
 
     const reply = chooseReply(recorded);
     try {
-      await sendReply(exchange, await resolveReply(reply, recorded));
+      const concrete = await resolveReply(reply, recorded);
+      if (background && recorded.method === 'POST' && recorded.body?.background !== true) rememberForeground(background, concrete);
+      await sendReply(exchange, concrete);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (!response.headersSent) {
@@ -163,6 +176,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         const error = findRequestError(recorded.body);
         if (error) return errorReply(error);
       }
+      if (background && recorded.body.background === true) return backgroundCreate(background, recorded.body, queue.shift() ?? defaultReply);
       return queue.shift() ?? defaultReply ?? defaultCreateReply(recorded.body);
     }
     if (method === 'GET' && pathname === '/v1/models') {
@@ -177,6 +191,9 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       (responseRoute[2] === undefined ? method === 'GET' || method === 'DELETE' : method === 'POST');
     if (isResponseRoute) {
       const id = decodeURIComponent(responseRoute[1] ?? '');
+      const query = new URL(recorded.path, 'http://fake-upstream').searchParams;
+      const answer = background?.answer(method, id, responseRoute[2] === undefined ? undefined : 'cancel', query);
+      if (answer) return runReply(answer);
       return queue.shift() ?? errorReply(responseNotFoundError(id));
     }
     return errorReply({ status: 404, message: `Invalid URL (${method} ${pathname})`, param: null, code: null });
@@ -208,6 +225,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       return abortedRequests;
     },
     openConnections: () => sockets.size,
+    background,
     waitForAbort: (timeoutMs = 5000) => {
       if (claimedAborts < abortedRequests) {
         claimedAborts += 1;
@@ -227,6 +245,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     },
     close: async () => {
       closing = true;
+      background?.close();
       const socketsClosed = [...sockets].map(
         (socket) =>
           new Promise<void>((resolve) => {
@@ -308,6 +327,17 @@ async function sendReply(exchange: Exchange, reply: ConcreteReply): Promise<void
       exchange.endedByFake = true;
       exchange.request.socket.destroy();
       return;
+    case 'run-stream':
+      await reply.write({
+        response,
+        isClosed: exchange.isClosed,
+        closed: exchange.closed,
+        destroy: () => {
+          exchange.endedByFake = true;
+          exchange.request.socket.destroy();
+        },
+      });
+      return;
     default:
       reply satisfies never;
   }
@@ -367,3 +397,30 @@ function errorReply(error: RequestError): Reply {
   return { kind: 'json', status: error.status, body: errorBody(error) };
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Background runs (see background-runs.ts)
+// ---------------------------------------------------------------------------------------------
+
+/** A background create: refused, an error reply passed on, or a run started from the foreground answer. */
+function backgroundCreate(runs: BackgroundRuns, body: Record<string, any>, queued: Reply | undefined): Reply {
+  const refusal = runs.refusal(body);
+  if (refusal) return errorReply(refusal);
+  return async (request) => {
+    // The run's events are those of the streamed foreground answer, whichever way the client reads it.
+    const reply = await resolveReply(queued ?? defaultCreateReply({ ...body, stream: true }), request);
+    if (reply.kind === 'stream') return runReply(runs.create(body, { events: reply.events }));
+    if (reply.kind === 'json' && (reply.status ?? 200) < 300) return runReply(runs.create(body, { response: reply.body as Record<string, any> }));
+    return reply;
+  };
+}
+
+function runReply(answer: RunAnswer): Reply {
+  if ('stream' in answer) return { kind: 'run-stream', write: answer.stream };
+  return { kind: 'json', status: answer.status, body: answer.body };
+}
+
+function rememberForeground(runs: BackgroundRuns, reply: ConcreteReply): void {
+  if (reply.kind === 'json' && (reply.status ?? 200) < 300) runs.rememberForeground(reply.body as Record<string, unknown>);
+  if (reply.kind === 'stream') runs.rememberForeground((reply.events.at(-1)?.response ?? {}) as Record<string, unknown>);
+}

@@ -69,7 +69,7 @@ function terminalEventType(status: unknown): string {
 }
 
 /** created → in_progress → per output item events → terminal event (by the final status). */
-function responseStreamEvents(
+export function responseStreamEvents(
   finalResponse: Record<string, any>,
   fragmentsByOutputIndex: Map<number, string[]>,
 ): Array<Record<string, unknown>> {
