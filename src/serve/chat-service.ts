@@ -10,6 +10,7 @@ import { runAtOnce, runInSlices, type Steps } from '../yielding.js';
 import type { ResponseTranslationOptions } from '../translate/chat-envelope.js';
 import type { ChatCompletion } from '../types/chat.js';
 import type { UpstreamCall } from '../upstream/call.js';
+import type { AnswerObserver } from './answer-observer.js';
 import type { ChunkSink } from './chunk-sink.js';
 import type { OpenStreams } from './open-streams.js';
 import { serveJson } from './serve-json.js';
@@ -30,6 +31,8 @@ export interface ChatServiceOptions extends ChatTranslation {
   stream: StreamSettings;
   /** The streams being served, for a shutdown to end. */
   openStreams?: OpenStreams;
+  /** Told of every answer that completed well (stored completions). */
+  observer?: AnswerObserver;
 }
 
 /** How the operator's configuration shapes the translation of a request. */
@@ -78,11 +81,19 @@ export class ChatService {
     // The model as the client asked for it, before MODEL_ALIASES (the body has been validated).
     noteRequest(call.outcome, (body as { model: string }).model, translated);
     this.metrics.countTranslation(translated);
-    return { translated, prepared: await this.continuity.prepare(translated.request, call) };
+    const requestedModel = (body as { model: string }).model;
+    return { translated, prepared: await this.continuity.prepare(translated.request, call), requestedModel };
   }
 
   json(plan: ChatPlan, call: UpstreamCall, log: Logger): Promise<{ completion: ChatCompletion; headers: Record<string, string> }> {
-    const dependencies = { caller: this.caller, continuity: this.continuity, metrics: this.metrics, redactor: this.redactor, answerOptions: this.options.answer };
+    const dependencies = {
+      caller: this.caller,
+      continuity: this.continuity,
+      metrics: this.metrics,
+      redactor: this.redactor,
+      answerOptions: this.options.answer,
+      observer: this.options.observer,
+    };
     return serveJson(dependencies, plan, call, log);
   }
 
@@ -95,6 +106,7 @@ export class ChatService {
       answerOptions: this.options.answer,
       settings: this.options.stream,
       entry: this.options.openStreams?.enter(),
+      observer: this.options.observer,
     };
     const served = serveStream(dependencies, plan, call, sink, watcher, log);
     return dependencies.entry ? served.finally(dependencies.entry.leave) : served;
