@@ -15,6 +15,8 @@ import { holdUpstreamSlots } from './upstream-slots.js';
  */
 export function storedCompletionsRouter(stored: StoredCompletions, slots: ConcurrencyLimit): Router {
   const router = Router();
+  // Express would answer a preflight to these paths with its own `Allow` list: they stay unknown to OPTIONS, as before.
+  router.use((request, _response, next) => next(request.method === 'OPTIONS' ? 'router' : undefined));
   router.get('/v1/chat/completions', async (request, response) => {
     const query = completionsQuery(clientQuery(request));
     holdUpstreamSlots(slots, response, Math.min(LIST_CONCURRENCY, slots.limit));
