@@ -105,6 +105,27 @@ describe('retrieve', () => {
     expect(retrieved.choices[0]!.message.content).toBe(text);
   });
 
+  it('indexes a streamed n: 2 under the one id of the stream, each choice with its own Response', async () => {
+    await start();
+    const first = answered('Alpha.', 1_700_000_220);
+    const second = answered('Beta.', 1_700_000_220);
+    harness.fake.enqueue({ kind: 'stream', events: textStreamEvents(first, ['Alpha.']) }, { kind: 'stream', events: textStreamEvents(second, ['Beta.']) });
+    const stream = await sdk().chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], store: true, stream: true, n: 2 });
+    const ids = new Set<string>();
+    const texts = ['', ''];
+    for await (const chunk of stream) {
+      ids.add(chunk.id);
+      for (const choice of chunk.choices) texts[choice.index] += choice.delta.content ?? '';
+    }
+    serveByIdFrom([first, second], 2);
+
+    const retrieved = await sdk().chat.completions.retrieve([...ids][0]!);
+
+    expect(ids.size).toBe(1);
+    expect([chatIdOf(first), chatIdOf(second)]).toContain(retrieved.id);
+    expect(retrieved.choices.map((choice) => choice.message.content)).toEqual(texts);
+  });
+
   it('reads a stream cut by a stop sequence to its end, so that the stored Response is whole', async () => {
     await start();
     const response = answered('One, two, STOP, three.', 1_700_000_250);
@@ -520,6 +541,25 @@ describe('without UPSTREAM_API_KEY (each client’s own key goes upstream)', () 
 
     expect(retrieved).toMatchObject({ id: chatIdOf(response), metadata: { kept: 'upstream' }, choices: [{ message: { content: 'From before the restart.' } }] });
     expect(harness.fake.requests[0]!.headers.authorization).toBe('Bearer sk-client-own');
+  });
+
+  it('delete and update of an id the index lacks go to the upstream with the client’s key; update indexes it', async () => {
+    await start({});
+    const client = new OpenAI({ baseURL, apiKey: 'sk-client-own', maxRetries: 0 });
+    const response = answered('Kept upstream.', 1_700_006_100, { metadata: { from: 'create' } });
+    serveByIdFrom([response], 2);
+
+    const updated = await client.chat.completions.update(chatIdOf(response), { metadata: { from: 'update' } });
+    const listed = await client.chat.completions.list();
+    harness.fake.enqueue({ kind: 'json', body: { id: response.id, object: 'response.deleted', deleted: true } });
+    const deleted = await client.chat.completions.delete(chatIdOf(response));
+
+    expect(metadataOf(updated)).toEqual({ from: 'update' });
+    expect(listed.data.map((completion) => [completion.id, metadataOf(completion)])).toEqual([[chatIdOf(response), { from: 'update' }]]);
+    expect(deleted).toEqual({ id: chatIdOf(response), object: 'chat.completion.deleted', deleted: true });
+    expect(upstreamCalls()).toEqual([`GET /v1/responses/${response.id}`, `GET /v1/responses/${response.id}`, `DELETE /v1/responses/${response.id}`]);
+    expect(harness.fake.requests.map((request) => request.headers.authorization)).toEqual(Array(3).fill('Bearer sk-client-own'));
+    expect((await client.chat.completions.list()).data).toEqual([]);
   });
 
   it('an id the upstream does not know either is a 404', async () => {
