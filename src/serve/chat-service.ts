@@ -79,9 +79,9 @@ export class ChatService {
     // A long message list is validated and translated in slices: other requests are answered meanwhile.
     const translated = await runInSlices(translateChatSteps(body, this.options));
     // The model as the client asked for it, before MODEL_ALIASES (the body has been validated).
-    noteRequest(call.outcome, (body as { model: string }).model, translated);
-    this.metrics.countTranslation(translated);
     const requestedModel = (body as { model: string }).model;
+    noteRequest(call.outcome, requestedModel, translated);
+    this.metrics.countTranslation(translated);
     return { translated, prepared: await this.continuity.prepare(translated.request, call), requestedModel };
   }
 

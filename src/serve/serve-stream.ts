@@ -347,7 +347,7 @@ class ChoiceReader implements BodyConsumer, EventStreamListener {
       this.session.capture(result.completed);
     }
     if (this.outcome) {
-      // After a stop sequence: reading on only for the usage.
+      // After a stop sequence: reading on only for the end (its usage, the whole stored Response).
       if (this.state.usage !== undefined) this.close();
       return;
     }
