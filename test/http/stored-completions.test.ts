@@ -492,6 +492,27 @@ describe('messages', () => {
     ]);
   });
 
+  it('reads every page of the upstream input items, following last_id', async () => {
+    await start();
+    const response = answered('Done.', 1_700_004_150);
+    const created = await createStored(response);
+    const item = (index: number) => ({ id: `msg_${index}`, type: 'message', role: 'user', content: [{ type: 'input_text', text: `turn ${index}` }] });
+    const byPath: Reply = (request) => {
+      if (!request.path.includes('/input_items')) return { kind: 'json', body: response };
+      const second = request.path.includes('after=msg_1');
+      return { kind: 'json', body: { object: 'list', data: second ? [item(2)] : [item(0), item(1)], first_id: second ? 'msg_2' : 'msg_0', last_id: second ? 'msg_2' : 'msg_1', has_more: !second } };
+    };
+    harness.fake.enqueue(byPath, byPath, byPath);
+
+    const page = await sdk().chat.completions.messages.list(created.id);
+
+    expect(page.data.map((message) => message.content)).toEqual(['turn 0', 'turn 1', 'turn 2']);
+    expect(harness.fake.requests.filter((request) => request.path.includes('/input_items')).map((request) => request.path)).toEqual([
+      `/v1/responses/${response.id}/input_items?limit=100&order=asc`,
+      `/v1/responses/${response.id}/input_items?limit=100&order=asc&after=msg_1`,
+    ]);
+  });
+
   it('refuses a bad limit with a 400 naming it', async () => {
     await start();
     const created = await createStored(answered('Hi.', 1_700_004_200));
