@@ -25,15 +25,8 @@ import type { ChatCompletion } from '../types/chat.js';
 import type { UpstreamResponse } from '../types/responses-upstream.js';
 import type { UpstreamCall } from '../upstream/call.js';
 import type { StoredResponsesClient } from '../upstream/stored-responses-client.js';
+import { listObject, type ListObject } from './list-object.js';
 import type { PageQuery } from './list-query.js';
-
-export interface ListObject<Item> {
-  object: 'list';
-  data: Item[];
-  first_id: string | null;
-  last_id: string | null;
-  has_more: boolean;
-}
 
 export interface StoredCompletionsSettings {
   /** Ask the upstream for ids the index lacks: only when each caller's own key goes upstream. */
@@ -202,10 +195,6 @@ function isNotFound(error: unknown): boolean {
 
 export function notFound(id: string): InvalidRequestError {
   return new InvalidRequestError(`No chat completion found with id '${id}'.`, { status: 404, param: null });
-}
-
-function listObject<Item extends { id: string }>(data: Item[], hasMore: boolean): ListObject<Item> {
-  return { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: hasMore };
 }
 
 function stringValues(value: unknown): Record<string, string> {
