@@ -19,6 +19,7 @@ import { healthRouter } from './routes/health.js';
 import { modelsRouter } from './routes/models.js';
 import { passthroughRouter } from './routes/passthrough.js';
 import { responsesRouter } from './routes/responses.js';
+import { storedCompletionsRouter } from './routes/stored-completions.js';
 import { RouteFence } from './routes/route-fence.js';
 import { translateRouter } from './routes/translate.js';
 import { ChatService, chatTranslationFrom } from './serve/chat-service.js';
@@ -26,11 +27,15 @@ import { migrationObservers } from './migration/observers.js';
 import { OpenStreams } from './serve/open-streams.js';
 import { BACKGROUND_PACE } from './serve/background-upstream.js';
 import { RunsInFlight, type RunRecord } from './serve/runs-in-flight.js';
+import { MemoryCompletionsIndex } from './state/memory-completions-index.js';
 import { MemoryStore } from './state/memory-store.js';
+import { CompletionRecorder } from './stored/completion-recorder.js';
+import { StoredCompletions } from './stored/stored-completions.js';
 import { ConcurrencyLimit } from './upstream/concurrency.js';
 import { PassthroughClient } from './upstream/passthrough-client.js';
 import { ResponseRunsClient } from './upstream/response-runs-client.js';
 import { ResponsesClient } from './upstream/responses-client.js';
+import { StoredResponsesClient } from './upstream/stored-responses-client.js';
 import { StreamedPassthrough } from './upstream/streamed-passthrough.js';
 import { UpstreamTransport } from './upstream/transport.js';
 
@@ -98,9 +103,18 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     log: logger,
   };
   const translation = chatTranslationFrom(config);
+  const answerOptions = { reasoningContent: config.reasoningContent, reasoningField: config.reasoningField };
+  const completionsIndex = new MemoryCompletionsIndex();
+  const stored = new StoredCompletions(completionsIndex, new StoredResponsesClient(transport, config.upstreamApiKey), {
+    // Each client's own key goes upstream, which holds only that key's Responses (see stored-completions.ts).
+    upstreamFallback: !config.upstreamApiKey,
+    answerOptions,
+    redactor,
+  });
   const chat = new ChatService(upstream, continuity, metrics, redactor, {
     ...translation,
-    answer: { reasoningContent: config.reasoningContent, reasoningField: config.reasoningField },
+    answer: answerOptions,
+    observer: new CompletionRecorder(completionsIndex, logger),
     stream: {
       idleTimeoutMs: config.streamIdleTimeoutMs,
       heartbeatMs: config.streamHeartbeatMs,
@@ -147,6 +161,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     }
   });
   app.use(translateRouter(translation, continuity));
+  app.use(storedCompletionsRouter(stored, slots));
   app.use(modelsRouter(passthrough, { aliases: config.modelAliases, slots }));
   app.use(
     responsesRouter(passthrough, { redactor, idleTimeoutMs: config.streamIdleTimeoutMs, slots }),

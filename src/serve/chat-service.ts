@@ -11,6 +11,7 @@ import type { ResponseTranslationOptions } from '../translate/chat-envelope.js';
 import type { ChatCompletion } from '../types/chat.js';
 import type { UpstreamCall } from '../upstream/call.js';
 import type { BackgroundEnvironment } from './background-run.js';
+import type { AnswerObserver } from './answer-observer.js';
 import type { ChunkSink } from './chunk-sink.js';
 import type { OpenStreams } from './open-streams.js';
 import { serveJson } from './serve-json.js';
@@ -33,6 +34,8 @@ export interface ChatServiceOptions extends ChatTranslation {
   openStreams?: OpenStreams;
   /** Background mode (BACKGROUND, BACKGROUND_MODELS); unset: every run in the foreground. */
   background?: BackgroundEnvironment;
+  /** Told of every answer that completed well (stored completions). */
+  observer?: AnswerObserver;
 }
 
 /** How the operator's configuration shapes the translation of a request. */
@@ -79,13 +82,21 @@ export class ChatService {
     // A long message list is validated and translated in slices: other requests are answered meanwhile.
     const translated = await runInSlices(translateChatSteps(body, this.options));
     // The model as the client asked for it, before MODEL_ALIASES (the body has been validated).
-    noteRequest(call.outcome, (body as { model: string }).model, translated);
+    const requestedModel = (body as { model: string }).model;
+    noteRequest(call.outcome, requestedModel, translated);
     this.metrics.countTranslation(translated);
-    return { translated, prepared: await this.continuity.prepare(translated.request, call) };
+    return { translated, prepared: await this.continuity.prepare(translated.request, call), requestedModel };
   }
 
   json(plan: ChatPlan, call: UpstreamCall, log: Logger): Promise<{ completion: ChatCompletion; headers: Record<string, string> }> {
-    const dependencies = { caller: this.caller, continuity: this.continuity, metrics: this.metrics, redactor: this.redactor, answerOptions: this.options.answer };
+    const dependencies = {
+      caller: this.caller,
+      continuity: this.continuity,
+      metrics: this.metrics,
+      redactor: this.redactor,
+      answerOptions: this.options.answer,
+      observer: this.options.observer,
+    };
     return serveJson(dependencies, plan, call, log);
   }
 
@@ -98,6 +109,7 @@ export class ChatService {
       answerOptions: this.options.answer,
       settings: this.options.stream,
       entry: this.options.openStreams?.enter(),
+      observer: this.options.observer,
     };
     const served = serveStream(dependencies, plan, call, sink, watcher, log);
     return dependencies.entry ? served.finally(dependencies.entry.leave) : served;

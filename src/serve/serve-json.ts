@@ -6,6 +6,7 @@ import type { ResponseTranslationOptions } from '../translate/chat-envelope.js';
 import { assembleCompletion, toChatChoice } from '../translate/response.js';
 import type { ChatCompletion } from '../types/chat.js';
 import { CallScope, type UpstreamCall } from '../upstream/call.js';
+import type { AnswerObserver } from './answer-observer.js';
 import { noteCompletion } from './request-outcome.js';
 import { unreadableUpstream } from './unreadable-upstream.js';
 import type { ChatPlan, UpstreamCaller } from './upstream-call.js';
@@ -16,11 +17,12 @@ export interface JsonServeDependencies {
   metrics: AdapterMetrics;
   redactor: Redactor;
   answerOptions: ResponseTranslationOptions;
+  observer?: AnswerObserver;
 }
 
 /** `stream: false`: one upstream call per choice, all at once, merged into one completion. */
 export async function serveJson(
-  { caller, continuity, metrics, redactor, answerOptions }: JsonServeDependencies,
+  { caller, continuity, metrics, redactor, answerOptions, observer }: JsonServeDependencies,
   plan: ChatPlan,
   call: UpstreamCall,
   log: Logger,
@@ -39,6 +41,7 @@ export async function serveJson(
     } catch (error) {
       throw unreadableUpstream(error, log, redactor, call.authorization);
     }
+    await observer?.answered({ plan, call, chatId: completion.id, responses });
     return { completion, headers: replies[0]!.headers };
   } catch (error) {
     scope.cancel(); // one of several failed: the others stop

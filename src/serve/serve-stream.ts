@@ -23,6 +23,7 @@ import type { RawUpstreamEvent, UpstreamResponse } from '../types/responses-upst
 import type { BodyConsumer, BodyControl } from '../upstream/call.js';
 import { CallScope, type UpstreamCall } from '../upstream/call.js';
 import { EventStreamReader, type EventStreamListener } from '../upstream/event-stream.js';
+import type { AnswerObserver } from './answer-observer.js';
 import type { ChunkSink } from './chunk-sink.js';
 import type { StreamEntry } from './open-streams.js';
 import { noteStream } from './request-outcome.js';
@@ -48,6 +49,7 @@ export interface StreamServeDependencies {
   settings: StreamSettings;
   /** This stream's place among the open streams, so a shutdown can end it. */
   entry?: StreamEntry;
+  observer?: AnswerObserver;
 }
 
 /** Told when the first output of the stream goes out (time to first token). */
@@ -232,12 +234,26 @@ class StreamSession {
     this.pending = '';
     const { context } = this.plan.translated;
     const first = this.choices[0]!.state;
+    await this.observeAnswer(first.id);
     if (context.includeUsage && this.choices.every((choice) => choice.state.usage)) {
       const envelope = this.merger.envelope ?? { id: first.id, created: first.created, model: first.model };
       const usages = this.choices.map((choice) => choice.state.usage!);
       rest += this.encoder.encode(usageChunk(envelope, first.serviceTier, usages));
     }
     this.sink.end(`${rest}data: [DONE]\n\n`);
+  }
+
+  /** Before `[DONE]`: a client that asks for its stored completion right after finds it. */
+  private async observeAnswer(firstId: string): Promise<void> {
+    const { observer } = this.dependencies;
+    if (!observer) return;
+    const responses = this.choices.map((choice) => choice.completed);
+    if (responses.some((response) => response === undefined)) {
+      // Cut by a stop sequence and closed before its terminal event: there is no whole Response to tell of.
+      if (this.plan.translated.request.store) this.log.warn('stored completion not indexed: a choice ended without its final Response');
+      return;
+    }
+    await observer.answered({ plan: this.plan, call: this.call, chatId: this.merger.envelope?.id ?? firstId, responses: responses as UpstreamResponse[] });
   }
 
   private stopAll(): void {
@@ -267,6 +283,8 @@ class ChoiceReader implements BodyConsumer, EventStreamListener, ResumableReader
   private control: BodyControl | undefined;
   private resumption: StreamResumption | undefined;
   private outcome: StreamEnd | undefined;
+  /** The finished Response, once its terminal event has arrived. */
+  completed: UpstreamResponse | undefined;
   private paused = false;
   private closed = false;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -361,9 +379,12 @@ class ChoiceReader implements BodyConsumer, EventStreamListener, ResumableReader
     if (this.closed) return;
     if (this.resumption?.isRepeat(event)) return;
     const result = step(this.state, event);
-    if (result.completed) this.session.capture(result.completed);
+    if (result.completed) {
+      this.completed = result.completed;
+      this.session.capture(result.completed);
+    }
     if (this.outcome) {
-      // After a stop sequence: reading on only for the usage.
+      // After a stop sequence: reading on only for the end (its usage, the whole stored Response).
       if (this.state.usage !== undefined) this.close();
       return;
     }
@@ -409,8 +430,10 @@ class ChoiceReader implements BodyConsumer, EventStreamListener, ResumableReader
       this.session.fail(end.error);
       return;
     }
-    // A stop sequence ends the text before the upstream's usage arrives: read on when the client wants it.
-    const awaitingUsage = this.state.context.includeUsage && this.state.usage === undefined;
+    // A stop sequence ends the text before the upstream's usage arrives: read on when the client wants
+    // it, or when the answer is stored (a Response cut off mid-way could not be retrieved).
+    const readOn = this.state.context.includeUsage || this.session.plan.translated.request.store;
+    const awaitingUsage = readOn && this.state.usage === undefined;
     if (!awaitingUsage) this.close();
   }
 

@@ -35,6 +35,8 @@ export interface ResponsesUpstream {
 export interface ChatPlan {
   translated: TranslatedRequest;
   prepared: PreparedRequest;
+  /** The model as the client asked for it, before MODEL_ALIASES. */
+  requestedModel?: string;
 }
 
 /**

@@ -7,7 +7,8 @@
  *
  * - `scope` is a caller scope (a hash, never a key); entries of one scope are invisible to another.
  * - `list` orders by `created` then `id` (ascending for `asc`), `after` is an id of the same scope
- *   (an unknown `after` gives an empty page), `model` matches exactly, `metadata` matches when every
+ *   (an unknown `after` gives an empty page), `model` matches exactly either the model that answered
+ *   or the one the client asked for (`requestedModel`), `metadata` matches when every
  *   pair given is present with the same value; `hasMore` says whether more entries match after the page.
  * - `update` replaces the metadata wholesale (as Chat Completions' update does) and returns the entry.
  */
@@ -18,8 +19,22 @@ export interface StoredCompletion {
   responseId: string;
   /** Unix seconds. */
   created: number;
+  /** The model that answered, as the upstream named it (what the completion shows). */
   model: string;
   metadata: Record<string, string>;
+  /** The model as the client asked for it (before MODEL_ALIASES), when it differs from `model`. */
+  requestedModel?: string;
+  /**
+   * With `n` > 1, the Response of every choice in choice order (each choice is one upstream call);
+   * `responseId` is the one the Chat id was made from.
+   */
+  choiceResponseIds?: string[];
+  /** How the answer was shaped, so that a retrieve shows what the client was answered. */
+  stop?: string[];
+  logprobs?: boolean;
+  legacyFunctions?: boolean;
+  /** The role of the leading system/developer messages, which became the Response's `instructions`. */
+  instructionsRole?: 'system' | 'developer';
 }
 
 export interface CompletionsQuery {
@@ -52,7 +67,7 @@ export function compareStored(a: StoredCompletion, b: StoredCompletion): number 
 }
 
 export function matchesQuery(entry: StoredCompletion, query: CompletionsQuery): boolean {
-  if (query.model !== undefined && entry.model !== query.model) return false;
+  if (query.model !== undefined && entry.model !== query.model && entry.requestedModel !== query.model) return false;
   if (query.metadata) {
     for (const [key, value] of Object.entries(query.metadata)) if (entry.metadata[key] !== value) return false;
   }

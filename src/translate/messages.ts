@@ -6,6 +6,8 @@ import type { WarningCollector } from './warnings.js';
 
 export interface TranslatedMessages {
   instructions: string | undefined;
+  /** The role of the first leading system/developer message (a stored completion lists it back). */
+  instructionsRole: 'system' | 'developer' | undefined;
   input: InputItem[];
   /** The index of the Chat message each input item came from (`messages[3]`), item by item. */
   origins: number[];
@@ -28,6 +30,7 @@ export function translateMessages(messages: ChatRequestMessage[], warnings: Warn
 export function* translateMessagesSteps(messages: ChatRequestMessage[], warnings: WarningCollector): Steps<TranslatedMessages> {
   const input: InputItem[] = [];
   const instructionTexts: string[] = [];
+  let instructionsRole: 'system' | 'developer' | undefined;
   // The kind of every tool call so far: outputs must answer a known call, and a custom call's output
   // goes back as custom_tool_call_output.
   const callKinds = new Map<string, 'function' | 'custom'>();
@@ -46,6 +49,7 @@ export function* translateMessagesSteps(messages: ChatRequestMessage[], warnings
       case 'system':
       case 'developer': {
         if (leading) {
+          instructionsRole ??= message.role;
           instructionTexts.push(joinText(message.content));
           return;
         }
@@ -133,6 +137,7 @@ export function* translateMessagesSteps(messages: ChatRequestMessage[], warnings
 
   return {
     instructions: instructionTexts.length > 0 ? instructionTexts.join('\n\n') : undefined,
+    instructionsRole,
     input,
     origins,
   };

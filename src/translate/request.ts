@@ -25,6 +25,8 @@ export interface TranslatedRequest {
   context: ChatContext;
   /** Where the parts of `request` came from, to name Chat fields in upstream errors. */
   origins: ParamOrigins;
+  /** The role of the messages that became `instructions` (a stored completion lists them back). */
+  instructionsRole?: 'system' | 'developer';
 }
 
 /** Translates a validated Chat Completions request into one Responses request. Pure. */
@@ -38,7 +40,7 @@ export function* toResponsesRequestSteps(chat: ChatRequest, options: RequestTran
   rejectUnservable(chat);
   dropUnsupported(chat, warnings);
 
-  const { instructions, input, origins: itemOrigins } = yield* translateMessagesSteps(chat.messages, warnings);
+  const { instructions, instructionsRole, input, origins: itemOrigins } = yield* translateMessagesSteps(chat.messages, warnings);
   const { tools, toolChoice, legacyFunctions } = translateTools(chat);
 
   const request: ResponsesRequest = {
@@ -123,6 +125,7 @@ export function* toResponsesRequestSteps(chat: ChatRequest, options: RequestTran
       logprobs: chat.logprobs === true,
       legacyFunctions,
     },
+    ...(instructionsRole !== undefined && { instructionsRole }),
   };
 }
 

@@ -74,6 +74,8 @@ export interface ChatCompletion {
   service_tier?: ServiceTier | null;
   /** No Responses counterpart: omitted, as the SDK types allow. */
   system_fingerprint?: string;
+  /** A stored completion's metadata (retrieve, list, update). */
+  metadata?: Record<string, string>;
 }
 
 export interface ChatToolCallDelta {

@@ -63,8 +63,6 @@ describe('the upstream path and query', () => {
   });
 
   it.each([
-    ['GET', '/v1/chat/completions'],
-    ['POST', '/v1/chat/completions/chatcmpl-1'],
     ['GET', '/v1/responses/resp_1/unknown'],
     ['PUT', '/v1/files/file-1'],
     ['PATCH', '/v1/files/file-1'],
@@ -79,6 +77,16 @@ describe('the upstream path and query', () => {
 });
 
 describe('the adapter’s own namespace', () => {
+  it.each([
+    ['GET', '/v1/chat/completions', 200],
+    ['POST', '/v1/chat/completions/chatcmpl-1', 400],
+  ])('%s %s (stored completions) is answered by the adapter, not forwarded', async (method, path, status) => {
+    await start();
+    const answer = await raw(adapter.port, { method, path, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+    expect(answer.status).toBe(status);
+    expect(upstream.requests).toEqual([]);
+  });
+
   it.each([
     ['POST', '/v1/adapter/translate'],
     ['GET', '/v1/adapter/anything'],

@@ -112,7 +112,7 @@ describe('requests the adapter cannot read', () => {
     // /v1/completions and every other /v1/* route are forwarded upstream (drop-in routes).
     ['POST', '/v2/completions'],
     ['GET', '/v1'],
-    ['GET', '/v1/chat/completions'],
+    ['GET', '/v1/chat/completions/chatcmpl-1/unknown'],
     ['GET', '/'],
   ])('answers 404 for %s %s', async (method, path) => {
     const response = await request(harness.app)[method === 'GET' ? 'get' : 'post'](path);

@@ -5,7 +5,8 @@
  *
  * - `POST /v1/responses` is validated like the real API (Chat-shaped fields are rejected with the
  *   real error bodies), then answered from a FIFO queue of replies, or a default reply.
- * - `GET/DELETE /v1/responses/:id` and `POST /v1/responses/:id/cancel` share that queue and answer
+ * - `GET/DELETE /v1/responses/:id`, `GET /v1/responses/:id/input_items` and
+ *   `POST /v1/responses/:id/cancel` share that queue and answer
  *   404 "Response with id '…' not found." when it is empty.
  * - Streams are written one event per `write()` so incremental delivery and client aborts can be
  *   observed.
@@ -185,10 +186,12 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         body: { object: 'list', data: [{ id: 'gpt-test', object: 'model', created: 1700000000, owned_by: 'system' }] },
       };
     }
-    const responseRoute = /^\/v1\/responses\/([^/]+)(\/cancel)?$/.exec(pathname);
+    const responseRoute = /^\/v1\/responses\/([^/]+)(\/cancel|\/input_items)?$/.exec(pathname);
     const isResponseRoute =
       responseRoute !== null &&
-      (responseRoute[2] === undefined ? method === 'GET' || method === 'DELETE' : method === 'POST');
+      (responseRoute[2] === undefined
+        ? method === 'GET' || method === 'DELETE'
+        : method === (responseRoute[2] === '/cancel' ? 'POST' : 'GET'));
     if (isResponseRoute) {
       const id = decodeURIComponent(responseRoute[1] ?? '');
       const query = new URL(recorded.path, 'http://fake-upstream').searchParams;
