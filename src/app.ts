@@ -12,7 +12,6 @@ import { serverTimeouts } from './http/server-timeouts.js';
 import { AdapterMetrics } from './metrics/adapter-metrics.js';
 import { metricsRouter, requestMetrics } from './metrics/http.js';
 import { ReasoningContinuity } from './reasoning/continuity.js';
-import { sizeOfReasoning } from './reasoning/replay.js';
 import { Redactor } from './redaction.js';
 import { chatCompletionsRoute } from './routes/chat-completions.js';
 import { healthRouter } from './routes/health.js';
@@ -24,7 +23,7 @@ import { translateRouter } from './routes/translate.js';
 import { ChatService, chatTranslationFrom } from './serve/chat-service.js';
 import { migrationObservers } from './migration/observers.js';
 import { OpenStreams } from './serve/open-streams.js';
-import { MemoryStore } from './state/memory-store.js';
+import { createStateBackend } from './state/backend.js';
 import { ConcurrencyLimit } from './upstream/concurrency.js';
 import { PassthroughClient } from './upstream/passthrough-client.js';
 import { ResponsesClient } from './upstream/responses-client.js';
@@ -34,6 +33,8 @@ import { UpstreamTransport } from './upstream/transport.js';
 export interface AppDependencies {
   config: Config;
   logger?: Logger;
+  /** With WORKERS > 1: what `/metrics` serves, every worker's metrics (see cluster/worker-metrics.ts). */
+  metricsExposition?: () => Promise<string>;
 }
 
 /**
@@ -43,8 +44,10 @@ export interface AppDependencies {
 export interface AdapterApp extends RequestListener {
   listen(port: number, host?: string, onListening?: () => void): Server;
   listen(port: number, onListening?: () => void): Server;
-  /** Closes the upstream connections (once the servers are closed). */
+  /** Closes the upstream and Redis connections (once the servers are closed). */
   close(): Promise<void>;
+  /** This process's metrics in the exposition format (what a worker hands the primary). */
+  metricsText(): string;
   /**
    * Drains: readiness 503, new requests 503, idle sockets closed; open streams get `graceMs` to
    * finish, then an error frame. Resolves when every request is over, the servers are closed and
@@ -57,8 +60,9 @@ export interface AdapterApp extends RequestListener {
  * The whole service; tests run it in-process against a fake upstream. The chat route is served on
  * plain node:http (it is the hot path); everything else goes through Express.
  */
-export function createApp({ config, logger = createLogger(config.logLevel) }: AppDependencies): AdapterApp {
+export function createApp({ config, logger = createLogger(config.logLevel), metricsExposition }: AppDependencies): AdapterApp {
   const metrics = new AdapterMetrics({ processMetrics: config.metrics });
+  const state = createStateBackend(config, logger, metrics);
   const openStreams = new OpenStreams();
   const drain = new Drain(openStreams);
   const redactor = new Redactor([config.upstreamApiKey, ...config.adapterApiKeys, config.shadowChatApiKey]);
@@ -79,11 +83,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     if (call.outcome) call.outcome.upstreamStatus = status;
   });
   const passthrough = new PassthroughClient(transport, config.upstreamApiKey, redactor);
-  const continuity = new ReasoningContinuity(
-    new MemoryStore(config.reasoningCacheBytes, config.reasoningCacheTtlMs, sizeOfReasoning),
-    config.reasoningModels,
-    config.reasoningContinuity,
-  );
+  const continuity = new ReasoningContinuity(state.reasoning, config.reasoningModels, config.reasoningContinuity);
   const translation = chatTranslationFrom(config);
   const chat = new ChatService(upstream, continuity, metrics, redactor, {
     ...translation,
@@ -111,9 +111,12 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(healthRouter(() => drain.draining));
+  app.use(healthRouter(() => drain.draining, () => {
+    const status = state.status();
+    return status.backend === 'redis' ? { redis: status.redis } : {};
+  }));
   // Before the client-key check: scrapers need no key. Scrapes themselves are not counted.
-  if (config.metrics) app.use(metricsRouter(metrics), requestMetrics(metrics));
+  if (config.metrics) app.use(metricsRouter(metrics, metricsExposition), requestMetrics(metrics));
   if (keys) app.use(requireClientKey(keys));
   app.use(
     passthroughRouter({
@@ -157,11 +160,14 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     close: async () => {
       await observers.close();
       await transport.close();
+      await state.close();
     },
+    metricsText: () => metrics.render(),
     shutdown: async (graceMs: number) => {
       const report = await drain.shutdown(graceMs);
       await observers.close();
       await transport.destroy();
+      await state.close();
       return report;
     },
   }) as AdapterApp;
