@@ -12,7 +12,6 @@ import { serverTimeouts } from './http/server-timeouts.js';
 import { AdapterMetrics } from './metrics/adapter-metrics.js';
 import { metricsRouter, requestMetrics } from './metrics/http.js';
 import { ReasoningContinuity } from './reasoning/continuity.js';
-import { sizeOfReasoning } from './reasoning/replay.js';
 import { Redactor } from './redaction.js';
 import { chatCompletionsRoute } from './routes/chat-completions.js';
 import { healthRouter } from './routes/health.js';
@@ -27,10 +26,9 @@ import { migrationObservers } from './migration/observers.js';
 import { OpenStreams } from './serve/open-streams.js';
 import { BACKGROUND_PACE } from './serve/background-upstream.js';
 import { RunsInFlight, type RunRecord } from './serve/runs-in-flight.js';
-import { MemoryCompletionsIndex } from './state/memory-completions-index.js';
-import { MemoryStore } from './state/memory-store.js';
 import { CompletionRecorder } from './stored/completion-recorder.js';
 import { StoredCompletions } from './stored/stored-completions.js';
+import { createStateBackend } from './state/backend.js';
 import { ConcurrencyLimit } from './upstream/concurrency.js';
 import { PassthroughClient } from './upstream/passthrough-client.js';
 import { ResponseRunsClient } from './upstream/response-runs-client.js';
@@ -42,6 +40,8 @@ import { UpstreamTransport } from './upstream/transport.js';
 export interface AppDependencies {
   config: Config;
   logger?: Logger;
+  /** With WORKERS > 1: what `/metrics` serves, every worker's metrics (see cluster/worker-metrics.ts). */
+  metricsExposition?: () => Promise<string>;
 }
 
 /**
@@ -51,8 +51,10 @@ export interface AppDependencies {
 export interface AdapterApp extends RequestListener {
   listen(port: number, host?: string, onListening?: () => void): Server;
   listen(port: number, onListening?: () => void): Server;
-  /** Closes the upstream connections (once the servers are closed). */
+  /** Closes the upstream and Redis connections (once the servers are closed). */
   close(): Promise<void>;
+  /** This process's metrics in the exposition format (what a worker hands the primary). */
+  metricsText(): string;
   /**
    * Drains: readiness 503, new requests 503, idle sockets closed; open streams get `graceMs` to
    * finish, then an error frame. Resolves when every request is over, the servers are closed and
@@ -65,8 +67,9 @@ export interface AdapterApp extends RequestListener {
  * The whole service; tests run it in-process against a fake upstream. The chat route is served on
  * plain node:http (it is the hot path); everything else goes through Express.
  */
-export function createApp({ config, logger = createLogger(config.logLevel) }: AppDependencies): AdapterApp {
+export function createApp({ config, logger = createLogger(config.logLevel), metricsExposition }: AppDependencies): AdapterApp {
   const metrics = new AdapterMetrics({ processMetrics: config.metrics });
+  const state = createStateBackend(config, logger, metrics);
   const openStreams = new OpenStreams();
   const drain = new Drain(openStreams);
   const redactor = new Redactor([config.upstreamApiKey, ...config.adapterApiKeys, config.shadowChatApiKey]);
@@ -87,13 +90,12 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     if (call.outcome) call.outcome.upstreamStatus = status;
   });
   const passthrough = new PassthroughClient(transport, config.upstreamApiKey, redactor);
-  const continuity = new ReasoningContinuity(
-    new MemoryStore(config.reasoningCacheBytes, config.reasoningCacheTtlMs, sizeOfReasoning),
-    config.reasoningModels,
-    config.reasoningContinuity,
-  );
+  const continuity = new ReasoningContinuity(state.reasoning, config.reasoningModels, config.reasoningContinuity);
   // Background runs in flight, so that a shutdown cancels and deletes those it cuts.
-  const runs = new RunsInFlight(new MemoryStore<RunRecord>(RUNS_STORE_BYTES, RUNS_STORE_TTL_MS, () => 128), logger);
+  const runs = new RunsInFlight(
+    state.store<RunRecord>('background-runs', { maxBytes: RUNS_STORE_BYTES, ttlMs: RUNS_STORE_TTL_MS, sizeOf: () => 128 }),
+    logger,
+  );
   const background = {
     upstream: new ResponseRunsClient(transport, config.upstreamApiKey),
     settings: { mode: config.background, models: config.backgroundModels, timeoutMs: config.upstreamTimeoutMs, ...BACKGROUND_PACE },
@@ -104,7 +106,7 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
   };
   const translation = chatTranslationFrom(config);
   const answerOptions = { reasoningContent: config.reasoningContent, reasoningField: config.reasoningField };
-  const completionsIndex = new MemoryCompletionsIndex();
+  const completionsIndex = state.completions;
   const stored = new StoredCompletions(completionsIndex, new StoredResponsesClient(transport, config.upstreamApiKey), {
     // Each client's own key goes upstream, which holds only that key's Responses (see stored-completions.ts).
     upstreamFallback: !config.upstreamApiKey,
@@ -139,9 +141,12 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(healthRouter(() => drain.draining));
+  app.use(healthRouter(() => drain.draining, () => {
+    const status = state.status();
+    return status.backend === 'redis' ? { redis: status.redis } : {};
+  }));
   // Before the client-key check: scrapers need no key. Scrapes themselves are not counted.
-  if (config.metrics) app.use(metricsRouter(metrics), requestMetrics(metrics));
+  if (config.metrics) app.use(metricsRouter(metrics, metricsExposition), requestMetrics(metrics));
   if (keys) app.use(requireClientKey(keys));
   app.use(
     passthroughRouter({
@@ -186,13 +191,16 @@ export function createApp({ config, logger = createLogger(config.logLevel) }: Ap
     close: async () => {
       await observers.close();
       await transport.close();
+      await state.close();
     },
+    metricsText: () => metrics.render(),
     shutdown: async (graceMs: number) => {
       const report = await drain.shutdown(graceMs);
       // The runs the drain cut (streams ended, requests refused): cancelled, and deleted when owed.
       const runsSettled = await runs.settleAll();
       await observers.close();
       await transport.destroy();
+      await state.close();
       return { ...report, runsSettled };
     },
   }) as AdapterApp;

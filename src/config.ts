@@ -49,6 +49,7 @@ export const ENVIRONMENT = z.object({
   METRICS: flag(true),
   SHUTDOWN_GRACE_MS: integer(8000),
   REDIS_URL: redisUrl('redis://redis:6379'),
+  WORKERS: integer(1, { min: 1, max: 256 }),
   CAPTURE_FILE: text(undefined),
   CAPTURE_SAMPLE: fraction(1),
   CAPTURE_REDACT: oneOf(['none', 'content'], 'none'),
@@ -114,8 +115,13 @@ export interface Config {
   metrics: boolean;
   /** On SIGTERM, how long open streams may go on before they are ended with an error frame. */
   shutdownGraceMs: number;
-  /** Reserved for sharing remembered reasoning between replicas; nothing reads it yet. */
+  /**
+   * Shared state (remembered reasoning, the stored-completions index, other named stores) in this
+   * Redis, for several workers and replicas; undefined keeps it in this process's memory.
+   */
   redisUrl: string | undefined;
+  /** Processes serving the port (node:cluster); 1 serves from this process alone. */
+  workers: number;
   /** Record incoming Chat requests as JSON lines (migration testing); undefined: off. */
   captureFile: string | undefined;
   /** The share of requests captured, 0 to 1. */
@@ -186,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: variables.METRICS,
     shutdownGraceMs: variables.SHUTDOWN_GRACE_MS,
     redisUrl: variables.REDIS_URL,
+    workers: variables.WORKERS,
     captureFile: variables.CAPTURE_FILE,
     captureSample: variables.CAPTURE_SAMPLE,
     captureRedact: variables.CAPTURE_REDACT,
@@ -221,7 +228,11 @@ export function configWarnings(config: Config): string[] {
       `UPSTREAM_BASE_URL does not end in /v1: requests go to ${config.upstreamBaseUrl}/responses. Most upstreams want the URL with /v1, e.g. UPSTREAM_BASE_URL=https://api.openai.com/v1.`,
     );
   }
-  if (config.redisUrl !== undefined) warnings.push('REDIS_URL is set, but nothing reads it yet: each replica remembers reasoning in its own memory.');
+  if (config.workers > 1 && config.redisUrl === undefined) {
+    warnings.push(
+      `WORKERS=${config.workers} without REDIS_URL: each worker has its own reasoning memory and stored-completions index, so a tool loop or a stored completion served by one worker is unknown to the others. Set REDIS_URL to share them.`,
+    );
+  }
   return warnings;
 }
 

@@ -46,6 +46,8 @@ export type AdapterCode =
   | 'shutting_down'
   /** MAX_CONCURRENT_UPSTREAM reached: a 429 before any upstream call. */
   | 'adapter_concurrency_limit'
+  /** The shared state store (REDIS_URL) cannot be reached, for an operation that needs it: a 503. */
+  | 'state_store_unavailable'
   | 'internal_error';
 
 interface ErrorFields {
@@ -122,6 +124,22 @@ export class UpstreamProtocolError extends ApiError {
 export class InternalError extends ApiError {
   constructor(cause: unknown) {
     super(500, 'The adapter failed while handling the request.', 'adapter', { code: 'internal_error', cause });
+  }
+}
+
+/**
+ * The shared state store (Redis) did not answer, for an operation that cannot be served without
+ * it (the stored-completions index): a 503 the SDKs retry. Operations that can do without state
+ * (reasoning continuity) never see it: they degrade instead (see state/degrading-store.ts).
+ */
+export class StateUnavailableError extends ApiError {
+  constructor(cause?: unknown) {
+    super(503, "The adapter's state store (Redis) is unavailable; try again shortly.", 'adapter', {
+      type: 'server_error',
+      code: 'state_store_unavailable',
+      headers: { 'retry-after': '1' },
+      cause,
+    });
   }
 }
 

@@ -2,7 +2,9 @@
  * The adapter as a process: listens, and on SIGTERM or SIGINT drains (see http/drain.ts) and
  * exits 0 with a last log line. A second signal, or a drain that outlives its grace by far,
  * forces the exit with code 1. Started by `npm start`, it also drains when npm goes away, so it
- * never serves on as an orphan.
+ * never serves on as an orphan. As a worker of WORKERS > 1 (cluster/primary.ts) it also drains
+ * when the primary asks (a message, which never forces: a terminal's Ctrl-C reaches the workers
+ * too, and that one press must not count twice) or when the primary is gone.
  */
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
@@ -19,13 +21,18 @@ export interface ServerProcess {
   onListening?: (port: number) => void;
   /** Runs after the drain, before the exit (the demo stops its simulated upstream). */
   beforeExit?: () => Promise<void>;
+  /** A worker of cluster/primary.ts. */
+  worker?: boolean;
 }
+
+/** The primary's request to a worker to drain (cluster/primary.ts). */
+export const SHUTDOWN_MESSAGE = 'cra:shutdown';
 
 /** Past the grace, what the ended streams and the last writes may take before the exit is forced. */
 const FORCE_AFTER_GRACE_MS = 5000;
 const PARENT_CHECK_MS = 1000;
 
-export function runServer({ config, logger, app, describe = {}, onListening: listening, beforeExit }: ServerProcess): Server {
+export function runServer({ config, logger, app, describe = {}, onListening: listening, beforeExit, worker = false }: ServerProcess): Server {
   const onListening = (): void => {
     // The bound port, which differs from PORT when PORT is 0.
     const address = server.address();
@@ -42,8 +49,10 @@ export function runServer({ config, logger, app, describe = {}, onListening: lis
   // Node's request timeouts come from BODY_TIMEOUT_MS (http/server-timeouts.ts): they never limit an answer.
 
   let stopping = false;
-  const stop = (reason: string): void => {
+  /** `forcing`: a second one ends the drain at once (signals do; the primary's message and a lost parent do not). */
+  const stop = (reason: string, forcing = true): void => {
     if (stopping) {
+      if (!forcing) return;
       logger.warn({ reason }, 'shutdown forced: exiting now, open requests are cut');
       exit(logger, 1);
       return;
@@ -70,7 +79,14 @@ export function runServer({ config, logger, app, describe = {}, onListening: lis
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  watchParent(stop);
+  if (worker) {
+    process.on('message', (message: { type?: unknown; reason?: unknown }) => {
+      if (message?.type === SHUTDOWN_MESSAGE) stop(typeof message.reason === 'string' ? message.reason : 'primary', false);
+    });
+    // The IPC channel closes when the primary dies, however it died.
+    process.on('disconnect', () => stop('primary process exited', false));
+  }
+  watchParent((reason) => stop(reason, false));
   return server;
 }
 
@@ -79,7 +95,7 @@ export function runServer({ config, logger, app, describe = {}, onListening: lis
  * the server drains as for SIGTERM instead of serving on, orphaned. Only then: a server started
  * by a shell that exits (nohup, a service manager) keeps running.
  */
-function watchParent(stop: (reason: string) => void): void {
+export function watchParent(stop: (reason: string) => void): void {
   if (process.env.npm_lifecycle_event === undefined) return;
   const parent = process.ppid;
   const timer = setInterval(() => {
@@ -95,7 +111,7 @@ function watchParent(stop: (reason: string) => void): void {
  * would drop a write still under way); whatever still holds the loop (a socket a forced exit
  * leaves open) is cut after a second.
  */
-function exit(logger: Logger, code: number): void {
+export function exit(logger: Logger, code: number): void {
   process.exitCode = code;
   logger.flush();
   setTimeout(() => process.exit(code), 1000).unref();

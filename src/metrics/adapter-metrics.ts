@@ -117,6 +117,13 @@ export class AdapterMetrics {
   private readonly tokens = this.registry.register(
     new Counter('chat_adapter_tokens_total', 'Tokens the upstream reported, by model and type (input, output, cached, reasoning).', ['model', 'type']),
   );
+  private readonly stateErrors = this.registry.register(
+    new Counter(
+      'chat_adapter_state_errors_total',
+      'State store (Redis) operations that failed, by store and operation; reasoning continuity goes on without memory meanwhile.',
+      ['store', 'operation'],
+    ),
+  );
 
   constructor(options: AdapterMetricsOptions = {}) {
     this.process = options.processMetrics ? processMetrics() : undefined;
@@ -183,6 +190,11 @@ export class AdapterMetrics {
   /** A background run started, or a cancel, delete or stream resumption of one, and how it went. */
   countBackground(action: 'started' | 'cancel' | 'delete' | 'resume', result: 'ok' | 'failed'): void {
     this.background.inc({ action, result });
+  }
+
+  /** A state store operation failed (`store` and `operation` are names from the code, bounded). */
+  countStateError(store: string, operation: string): void {
+    this.stateErrors.inc({ store, operation });
   }
 
   countUnknownEvents(count: number): void {

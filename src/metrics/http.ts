@@ -2,11 +2,14 @@ import { Router, type RequestHandler } from 'express';
 import type { AdapterMetrics } from './adapter-metrics.js';
 import { EXPOSITION_CONTENT_TYPE } from './registry.js';
 
-/** `GET /metrics` for Prometheus. */
-export function metricsRouter(metrics: AdapterMetrics): Router {
+/**
+ * `GET /metrics` for Prometheus: this process's metrics, or with WORKERS > 1 the exposition of
+ * every worker gathered by the primary (`exposition`, see cluster/worker-metrics.ts).
+ */
+export function metricsRouter(metrics: AdapterMetrics, exposition: () => Promise<string> = async () => metrics.render()): Router {
   const router = Router();
-  router.get('/metrics', (_request, response) => {
-    response.set('content-type', EXPOSITION_CONTENT_TYPE).send(metrics.render());
+  router.get('/metrics', async (_request, response) => {
+    response.set('content-type', EXPOSITION_CONTENT_TYPE).send(await exposition());
   });
   return router;
 }

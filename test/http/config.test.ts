@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       metrics: true,
       shutdownGraceMs: 8000,
       redisUrl: undefined,
+      workers: 1,
       captureFile: undefined,
       captureSample: 1,
       captureRedact: 'none',
@@ -78,6 +79,7 @@ describe('loadConfig', () => {
       METRICS: 'off',
       SHUTDOWN_GRACE_MS: '2000',
       REDIS_URL: 'redis://redis:6379/0',
+      WORKERS: '4',
       CAPTURE_FILE: '/var/log/chat-capture.jsonl',
       CAPTURE_SAMPLE: '0.25',
       CAPTURE_REDACT: 'content',
@@ -122,6 +124,7 @@ describe('loadConfig', () => {
       metrics: false,
       shutdownGraceMs: 2000,
       redisUrl: 'redis://redis:6379/0',
+      workers: 4,
       captureFile: '/var/log/chat-capture.jsonl',
       captureSample: 0.25,
       captureRedact: 'content',
@@ -204,6 +207,7 @@ describe('loadConfig', () => {
     [{ BODY_LIMIT: '-1mb' }, "BODY_LIMIT must be a size in b, kb, mb or gb, e.g. BODY_LIMIT=25mb (got '-1mb')."],
     [{ STREAM_EVENT_LIMIT: '0kb' }, "STREAM_EVENT_LIMIT must be a size in b, kb, mb or gb, e.g. STREAM_EVENT_LIMIT=16mb (got '0kb')."],
     [{ REDIS_URL: 'http://redis:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL, e.g. REDIS_URL=redis://redis:6379.'],
+    [{ WORKERS: '0' }, "WORKERS must be a whole number 1-256, e.g. WORKERS=1 (got '0')."],
     [{ CAPTURE_SAMPLE: '1.5' }, "CAPTURE_SAMPLE must be a number from 0 to 1, e.g. CAPTURE_SAMPLE=1 (got '1.5')."],
     [{ CAPTURE_REDACT: 'all' }, "CAPTURE_REDACT must be one of none or content, e.g. CAPTURE_REDACT=content (got 'all')."],
     [{ SHADOW_CHAT_BASE_URL: 'ftp://x' }, 'SHADOW_CHAT_BASE_URL must be an http or https URL, not ftp, e.g. SHADOW_CHAT_BASE_URL=https://api.openai.com/v1.'],
@@ -246,6 +250,14 @@ describe('loadConfig', () => {
     ]);
     expect(configWarnings(loadConfig({ UPSTREAM_BASE_URL: 'https://relay.example/openai/v1/' }))).toEqual([]);
     expect(configWarnings(loadConfig({}))).toEqual([]);
+  });
+
+  it('warns that workers without REDIS_URL do not share state, and says nothing with it', () => {
+    expect(configWarnings(loadConfig({ WORKERS: '2' }))).toEqual([
+      'WORKERS=2 without REDIS_URL: each worker has its own reasoning memory and stored-completions index, so a tool loop or a stored completion served by one worker is unknown to the others. Set REDIS_URL to share them.',
+    ]);
+    expect(configWarnings(loadConfig({ WORKERS: '2', REDIS_URL: 'redis://redis:6379' }))).toEqual([]);
+    expect(configWarnings(loadConfig({ REDIS_URL: 'redis://redis:6379' }))).toEqual([]);
   });
 
   it.each([

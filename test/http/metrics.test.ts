@@ -152,6 +152,7 @@ describe('GET /metrics', () => {
       ['chat_adapter_background_calls_total', 'counter'],
       ['chat_adapter_open_streams', 'gauge'],
       ['chat_adapter_tokens_total', 'counter'],
+      ['chat_adapter_state_errors_total', 'counter'],
     ]);
     expect([...exposition.helps.keys()]).toEqual([...exposition.types.keys()]);
     // Models appear only as the upstream names them, on token counters (bounded); the name the client sent never.
