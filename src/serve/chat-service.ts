@@ -14,7 +14,7 @@ import type { BackgroundEnvironment } from './background-run.js';
 import type { AnswerObserver } from './answer-observer.js';
 import type { ChunkSink } from './chunk-sink.js';
 import type { OpenStreams } from './open-streams.js';
-import { serveJson } from './serve-json.js';
+import { serveJson, type JsonServeDependencies } from './serve-json.js';
 import { serveStream, type OutputWatcher, type StreamSettings } from './serve-stream.js';
 import { noteRequest } from './request-outcome.js';
 import { UpstreamCaller, type ChatPlan, type ResponsesUpstream } from './upstream-call.js';
@@ -65,7 +65,8 @@ export function* translateChatSteps(body: unknown, options: ChatTranslation): St
 
 /** The Chat Completions use case without HTTP: plan a request, then answer it as JSON or as a stream. */
 export class ChatService {
-  private readonly caller: UpstreamCaller;
+  /** What serving a JSON answer and a stream both need. */
+  private readonly serving: JsonServeDependencies;
 
   constructor(
     upstream: ResponsesUpstream,
@@ -74,7 +75,14 @@ export class ChatService {
     private readonly redactor: Redactor,
     private readonly options: ChatServiceOptions,
   ) {
-    this.caller = new UpstreamCaller(upstream, continuity, options.background);
+    this.serving = {
+      caller: new UpstreamCaller(upstream, continuity, options.background),
+      continuity,
+      metrics,
+      redactor,
+      answerOptions: options.answer,
+      observer: options.observer,
+    };
   }
 
   /** Validates and translates a Chat request body (throwing a 400 naming the field), and puts remembered reasoning back. */
@@ -89,28 +97,11 @@ export class ChatService {
   }
 
   json(plan: ChatPlan, call: UpstreamCall, log: Logger): Promise<{ completion: ChatCompletion; headers: Record<string, string> }> {
-    const dependencies = {
-      caller: this.caller,
-      continuity: this.continuity,
-      metrics: this.metrics,
-      redactor: this.redactor,
-      answerOptions: this.options.answer,
-      observer: this.options.observer,
-    };
-    return serveJson(dependencies, plan, call, log);
+    return serveJson(this.serving, plan, call, log);
   }
 
   stream(plan: ChatPlan, call: UpstreamCall, sink: ChunkSink, watcher: OutputWatcher, log: Logger): Promise<void> {
-    const dependencies = {
-      caller: this.caller,
-      continuity: this.continuity,
-      metrics: this.metrics,
-      redactor: this.redactor,
-      answerOptions: this.options.answer,
-      settings: this.options.stream,
-      entry: this.options.openStreams?.enter(),
-      observer: this.options.observer,
-    };
+    const dependencies = { ...this.serving, settings: this.options.stream, entry: this.options.openStreams?.enter() };
     const served = serveStream(dependencies, plan, call, sink, watcher, log);
     return dependencies.entry ? served.finally(dependencies.entry.leave) : served;
   }
