@@ -6,6 +6,7 @@
  */
 import { ApiError } from '../errors.js';
 import type { ReasoningContinuity } from '../reasoning/continuity.js';
+import { backgroundRequest, runsInBackground } from '../serve/background-upstream.js';
 import { translateChat, type ChatTranslation } from '../serve/chat-service.js';
 import { fatesOf, type ParameterFate } from '../translate/parameter-fates.js';
 import type { AdapterWarning } from '../translate/warnings.js';
@@ -16,6 +17,11 @@ export interface DryRun {
   ok: boolean;
   /** The body that would be posted to `/responses`; null when the request would be refused. */
   request: ResponsesRequest | null;
+  /**
+   * Whether it would run in the background (BACKGROUND, BACKGROUND_MODELS): posted with
+   * `background` and `store`, followed to its end, then deleted unless the client sent `store: true`.
+   */
+  background: boolean;
   /** The `x-adapter-warnings` of a real call, with the reasons. */
   warnings: AdapterWarning[];
   /** Each parameter of the request and its fate for these values. */
@@ -29,9 +35,12 @@ export function dryRun(body: unknown, translation: ChatTranslation, continuity: 
   const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
   try {
     const translated = translateChat(body, translation);
+    const request = continuity.withoutMemory(translated.request);
+    const background = runsInBackground(translation.backgroundModes, request.model);
     return {
       ok: true,
-      request: continuity.withoutMemory(translated.request),
+      request: background ? backgroundRequest(request) : request,
+      background,
       warnings: translated.warnings,
       parameters: fatesOf(fields, translated.warnings),
       status: 200,
@@ -42,6 +51,7 @@ export function dryRun(body: unknown, translation: ChatTranslation, continuity: 
     return {
       ok: false,
       request: null,
+      background: false,
       warnings: [],
       parameters: fatesOf(fields, [], { param: error.param, message: error.message }),
       status: error.status,

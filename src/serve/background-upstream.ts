@@ -47,7 +47,7 @@ export const BACKGROUND_PACE = {
   deleteBackoffMs: 500,
 } as const;
 
-export function runsInBackground(settings: BackgroundSettings | undefined, model: string): boolean {
+export function runsInBackground(settings: Pick<BackgroundSettings, 'mode' | 'models'> | undefined, model: string): boolean {
   if (!settings || settings.mode === 'off') return false;
   return settings.mode === 'on' || settings.models.test(model);
 }

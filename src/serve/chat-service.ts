@@ -11,6 +11,7 @@ import type { ResponseTranslationOptions } from '../translate/chat-envelope.js';
 import type { ChatCompletion } from '../types/chat.js';
 import type { UpstreamCall } from '../upstream/call.js';
 import type { BackgroundEnvironment } from './background-run.js';
+import type { BackgroundSettings } from './background-upstream.js';
 import type { AnswerObserver } from './answer-observer.js';
 import type { ChunkSink } from './chunk-sink.js';
 import type { OpenStreams } from './open-streams.js';
@@ -21,6 +22,8 @@ import { UpstreamCaller, type ChatPlan, type ResponsesUpstream } from './upstrea
 
 export interface ChatTranslation {
   translation: RequestTranslationOptions;
+  /** Which runs go to the background (BACKGROUND, BACKGROUND_MODELS), for the dry run to show; the call itself reads `background` of the service. */
+  backgroundModes?: Pick<BackgroundSettings, 'mode' | 'models'>;
   /** Model names rewritten before the request goes upstream. */
   modelAliases: ReadonlyMap<string, string>;
   /** Largest `n` served (each choice is one upstream call). */
@@ -44,6 +47,7 @@ export function chatTranslationFrom(config: Config): ChatTranslation {
     translation: { strictParams: config.strictParams, reasoningSummary: config.reasoningSummary },
     modelAliases: config.modelAliases,
     maxChoices: config.maxChoices,
+    backgroundModes: { mode: config.background, models: config.backgroundModels },
   };
 }
 

@@ -85,6 +85,18 @@ describe('POST /v1/adapter/translate', () => {
     expect(fateOf(response.body.parameters).seed).toBe('rejected');
   });
 
+  it('shows a background run as it would be posted, and says so; other models stay in the foreground', async () => {
+    harness = await startHarness({ BACKGROUND: 'auto', BACKGROUND_MODELS: '-pro$' });
+
+    const pro = await translate({ model: 'o3-pro', messages: [{ role: 'user', content: 'Think.' }] }).expect(200);
+    const plain = await translate({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] }).expect(200);
+
+    expect(harness.fake.requests).toEqual([]);
+    expect(pro.body).toMatchObject({ ok: true, background: true, request: { model: 'o3-pro', background: true, store: true } });
+    expect(plain.body).toMatchObject({ ok: true, background: false, request: { model: 'gpt-test', store: false } });
+    expect(plain.body.request).not.toHaveProperty('background');
+  });
+
   it('needs a client key like every other route when keys are configured', async () => {
     harness = await startHarness({ ADAPTER_API_KEYS: 'sk-client-123456', UPSTREAM_API_KEY: 'sk-upstream-123456' });
     await translate({ model: 'gpt-test', messages: [] }).expect(401);
