@@ -1,8 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { notFound } from '../http/error-handler.js';
 import { clientUpload } from '../http/client-upload.js';
-import { forwardBody } from '../http/forward-body.js';
-import { forwardEventStream } from '../http/forward-stream.js';
+import { forwardBody, forwardEventStream } from '../http/forward-body.js';
 import type { Redactor } from '../redaction.js';
 import type { ConcurrencyLimit } from '../upstream/concurrency.js';
 import type { StreamedForward, StreamedPassthrough } from '../upstream/streamed-passthrough.js';

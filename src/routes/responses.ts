@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { InvalidRequestError } from '../errors.js';
 import type { Redactor } from '../redaction.js';
-import { forwardEventStream } from '../http/forward-stream.js';
+import { forwardEventStream } from '../http/forward-body.js';
 import type { ConcurrencyLimit } from '../upstream/concurrency.js';
 import type { PassthroughClient } from '../upstream/passthrough-client.js';
 import { upstreamCallFor } from './call-options.js';
