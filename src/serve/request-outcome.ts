@@ -6,6 +6,7 @@
 import type { TranslatedRequest } from '../translate/request.js';
 import type { ChatCompletion } from '../types/chat.js';
 import type { UpstreamUsage } from '../types/responses-upstream.js';
+import { numberOr, stringOr } from '../translate/lenient.js';
 
 export interface TokenUsage {
   prompt: number;
@@ -47,7 +48,7 @@ export function noteRequest(outcome: RequestOutcome | undefined, model: string, 
 
 export function noteCompletion(outcome: RequestOutcome | undefined, completion: ChatCompletion): void {
   if (!outcome) return;
-  outcome.servedModel = modelName(completion.model);
+  outcome.servedModel = stringOr(completion.model, undefined);
   outcome.finishReasons = completion.choices.map((choice) => choice.finish_reason);
   const { usage } = completion;
   outcome.usage = {
@@ -60,7 +61,7 @@ export function noteCompletion(outcome: RequestOutcome | undefined, completion: 
 
 export function noteStream(outcome: RequestOutcome | undefined, choices: readonly FinishedChoice[]): void {
   if (!outcome || choices.length === 0) return;
-  outcome.servedModel = modelName(choices[0]!.state.model);
+  outcome.servedModel = stringOr(choices[0]!.state.model, undefined);
   outcome.finishReasons = choices.map((choice) => choice.finishReason);
   let usage: TokenUsage | undefined;
   for (const { state } of choices) {
@@ -74,12 +75,7 @@ export function noteStream(outcome: RequestOutcome | undefined, choices: readonl
   if (usage) outcome.usage = usage;
 }
 
-// What the upstream reported is untrusted: a malformed answer must not put a non-string label or a
-// NaN count into the metrics (they are read when the response closes, outside any error handling).
-function modelName(model: unknown): string | undefined {
-  return typeof model === 'string' ? model : undefined;
-}
-
+/** A count the upstream reported, as a counter can take it: untrusted, so anything but a count of 0 or more is 0. */
 function tokenCount(count: unknown): number {
-  return typeof count === 'number' && Number.isFinite(count) && count >= 0 ? count : 0;
+  return Math.max(0, numberOr(count, 0));
 }
